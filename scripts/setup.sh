@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what oxkair needs on Debian/Ubuntu: PostgreSQL >= 15 with pgaudit, python3-venv,
+# and the package in ./.venv. `--dev` adds the test tools. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras=""
+[ "${1:-}" = "--dev" ] && extras="[dev]"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# The newest installed PostgreSQL server >= 15 that has pgaudit beside it.
+pg_ready() {
+  for bin in /usr/lib/postgresql/*/bin; do
+    major=$(basename "$(dirname "$bin")")
+    [ "$major" -ge 15 ] 2>/dev/null && [ -x "$bin/postgres" ] \
+      && [ -e "/usr/lib/postgresql/$major/lib/pgaudit.so" ] && return 0
+  done
+  [ -n "${PG_BIN:-}" ] && [ -x "$PG_BIN/postgres" ] && return 0
+  return 1
+}
+
+apt_updated=0
+apt_install() {
+  [ "$apt_updated" -eq 1 ] || { as_root apt-get update -qq; apt_updated=1; }
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+if ! pg_ready; then
+  if ! command -v apt-get >/dev/null; then
+    echo "oxkair needs a PostgreSQL >= 15 server with pgaudit: install them, or set PG_BIN" >&2
+    exit 2
+  fi
+  # A server already here gets its matching pgaudit; otherwise the newest packaged major.
+  major=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | awk '$1 >= 15' | tail -n 1)
+  if [ -z "$major" ]; then
+    [ "$apt_updated" -eq 1 ] || { as_root apt-get update -qq; apt_updated=1; }
+    major=$(apt-cache pkgnames postgresql- | grep -E '^postgresql-[0-9]+-pgaudit$' \
+      | sed -E 's/postgresql-([0-9]+)-pgaudit/\1/' | awk '$1 >= 15' | sort -n | tail -n 1)
+  fi
+  [ -n "$major" ] || { echo "no PostgreSQL >= 15 with pgaudit in this machine's apt sources" >&2; exit 2; }
+  echo "installing PostgreSQL $major and pgaudit (apt)"
+  apt_install "postgresql-$major" "postgresql-$major-pgaudit" postgresql-contrib
+fi
+
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "oxkair needs Python >= 3.11 (python3 is $(python3 --version 2>&1))" >&2
+  exit 2
+fi
+if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+  apt_install python3-venv
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".${extras}"
+echo "oxkair installed in .venv (run: .venv/bin/oxkair --help)"

@@ -1,0 +1,68 @@
+"""Reading the audit trail as oxkair_auditor: chain verification and JSON-lines export."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TextIO
+
+from psycopg import Connection
+from psycopg.rows import dict_row
+
+AUDITOR = "oxkair_auditor"
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    lane: int
+    seq: int
+    problem: str
+
+
+def _as_auditor(conn: Connection[Any]) -> None:
+    conn.execute(f"SET ROLE {AUDITOR}")
+
+
+def verify_chain(conn: Connection[Any]) -> tuple[int, list[ChainProblem]]:
+    """(entries checked, problems found). Empty problems means the trail is intact."""
+    _as_auditor(conn)
+    with conn.transaction():
+        # One snapshot for the count and the check; the trail may be growing meanwhile.
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        row = conn.execute("SELECT count(*) FROM audit.log").fetchone()
+        count = int(row[0]) if row else 0
+        problems = [ChainProblem(int(lane), int(seq), str(problem)) for lane, seq, problem
+                    in conn.execute("SELECT lane, seq, problem FROM audit.verify_chain()")]
+    return count, problems
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value if value is None or isinstance(value, int | float | str | bool | list | dict) \
+        else str(value)
+
+
+def export_entries(conn: Connection[Any], out: TextIO, since: datetime | None = None) -> int:
+    """Write entries as JSON lines in chain order; return how many. Streams with a cursor."""
+    _as_auditor(conn)
+    written = 0
+    with conn.transaction(), conn.cursor(name="audit_export", row_factory=dict_row) as cur:
+        cur.execute(
+            "SELECT * FROM audit.log WHERE %(since)s::timestamptz IS NULL OR at >= %(since)s"
+            " ORDER BY at, lane, seq",
+            {"since": since},
+        )
+        for entry in _rows(cur):
+            out.write(json.dumps({k: _jsonable(v) for k, v in entry.items()}) + "\n")
+            written += 1
+    return written
+
+
+def _rows(cur: Any) -> Iterator[dict[str, Any]]:
+    while batch := cur.fetchmany(1000):
+        yield from batch

@@ -1,0 +1,236 @@
+"""The `oxkair` command: one sub-app per area (local, db, audit) and `serve`."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+from typing import Annotated, Any
+
+import psycopg
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from oxkair.config import InsecureSettingWarning, Settings, load_settings
+from oxkair.errors import OxkairError
+
+console = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+# Locals are never shown in tracebacks: they hold connection parameters and passwords.
+app = typer.Typer(help="HIPAA-grade backend for Oxkair on Azure PostgreSQL.", no_args_is_help=True,
+                  pretty_exceptions_show_locals=False)
+local_app = typer.Typer(help="The embedded PostgreSQL (TLS-only, pgaudit).", no_args_is_help=True)
+db_app = typer.Typer(help="Schema migrations.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+app.add_typer(local_app, name="local")
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+
+
+def _settings() -> Settings:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InsecureSettingWarning)
+        settings = load_settings()
+    for warning in caught:
+        err.print(f"[yellow]warning:[/] {warning.message}")
+    return settings
+
+
+def _server(settings: Settings) -> Any:
+    from oxkair.local import LocalServer
+
+    if not settings.embedded:
+        raise OxkairError("PGHOST is set: `oxkair local` manages only the embedded server")
+    return LocalServer(settings.home, settings.oxkair_local_port)
+
+
+# ───────────────────────────────────────────────────────────────── local
+@local_app.command("start")
+def local_start() -> None:
+    """Initialise (first time) and start the embedded server; a no-op when running."""
+    server = _server(_settings())
+    started = server.start()
+    console.print(f"{'started' if started else 'already running'}: {server.url()}")
+
+
+@local_app.command("stop")
+def local_stop() -> None:
+    """Stop the embedded server (data is kept)."""
+    server = _server(_settings())
+    console.print("stopped" if server.stop() else "not running")
+
+
+@local_app.command("status")
+def local_status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Whether the embedded server is initialised and running; exit 3 when it is not running."""
+    state = _server(_settings()).status()
+    if as_json:
+        console.print_json(json.dumps(state))
+    else:
+        for key, value in state.items():
+            console.print(f"{key}: {value}")
+    if not state["running"]:
+        raise typer.Exit(3)
+
+
+@local_app.command("url")
+def local_url(role: Annotated[str, typer.Option(help="login role")] = "oxkair_admin") -> None:
+    """A verify-full connection URL for a login role of the embedded server."""
+    server = _server(_settings())
+    server.start()
+    typer.echo(server.url(role))
+
+
+@local_app.command("psql", context_settings={"allow_extra_args": True,
+                                              "ignore_unknown_options": True})
+def local_psql(
+    ctx: typer.Context,
+    role: Annotated[str, typer.Option(help="login role")] = "oxkair_admin",
+) -> None:
+    """psql connected over TLS (verify-full) as a login role; extra arguments go to psql."""
+    server = _server(_settings())
+    server.start()
+    from oxkair.local.binaries import find_binaries
+
+    psql = find_binaries().tool("psql")
+    raise typer.Exit(subprocess.call([psql, server.url(role), *ctx.args]))
+
+
+# ───────────────────────────────────────────────────────────────── db
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the roles and apply every pending migration (idempotent)."""
+    from oxkair.db import admin_params
+    from oxkair.schema.runner import upgrade
+
+    settings = _settings()
+    if settings.embedded:
+        _server(settings).start()
+    applied = upgrade(admin_params(settings))
+    console.print(f"applied: {', '.join(applied)}" if applied else "schema is up to date")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Applied and pending migrations; exit 1 when any is pending."""
+    from oxkair.db import admin_params
+    from oxkair.schema.runner import status
+
+    settings = _settings()
+    if settings.embedded:
+        _server(settings).start()
+    states = status(admin_params(settings))
+    table = Table("migration", "state")
+    for state in states:
+        table.add_row(state.id, "applied" if state.applied else "[yellow]pending[/]")
+    console.print(table)
+    if any(not s.applied for s in states):
+        raise typer.Exit(1)
+
+
+@db_app.command("sql")
+def db_sql() -> None:
+    """Print the SQL of every migration for a DBA to review before applying on Azure."""
+    from oxkair.schema.runner import review_sql
+
+    typer.echo(review_sql())
+
+
+# ───────────────────────────────────────────────────────────────── audit
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; exit 1 when any entry was altered, inserted or deleted."""
+    from oxkair.audit import verify_chain
+    from oxkair.db import admin_connection
+
+    with admin_connection(_settings(), autocommit=True) as conn:
+        count, problems = verify_chain(conn)
+    if not problems:
+        console.print(f"audit trail intact: {count} entries verified")
+        return
+    table = Table("lane", "seq", "problem", title=f"audit trail BROKEN ({len(problems)} problems)")
+    for problem in problems:
+        table.add_row(str(problem.lane), str(problem.seq), problem.problem)
+    console.print(table)
+    raise typer.Exit(1)
+
+
+@audit_app.command("export")
+def audit_export(
+    out: Annotated[Path, typer.Option("--out", help="JSON-lines file to write")],
+    since: Annotated[str | None, typer.Option(help="ISO date or time")] = None,
+) -> None:
+    """Export entries (with their hashes) as JSON lines for examination or archiving."""
+    from datetime import datetime
+
+    from oxkair.audit import export_entries
+    from oxkair.db import admin_connection
+
+    try:
+        start = datetime.fromisoformat(since) if since else None
+    except ValueError as exc:
+        raise OxkairError(f"--since: not an ISO date or time: {since!r}") from exc
+    with admin_connection(_settings(), autocommit=True) as conn, out.open("w") as fh:
+        written = export_entries(conn, fh, start)
+    console.print(f"exported {written} entries to {out}")
+
+
+# ───────────────────────────────────────────────────────────────── serve
+@app.command("serve")
+def serve() -> None:
+    """Start the embedded server (unless PGHOST is set), apply the schema, stay up until Ctrl-C."""
+    from oxkair.db import admin_params
+    from oxkair.schema.runner import upgrade
+
+    settings = _settings()
+    server = _server(settings) if settings.embedded else None
+    started = server.start() if server else False
+    applied = upgrade(admin_params(settings))
+    console.print(f"schema: {'applied ' + ', '.join(applied) if applied else 'up to date'}")
+    if server:
+        console.print(f"embedded PostgreSQL {server.status()['version']} on 127.0.0.1:{server.port}"
+                      " (TLS only, verify-full)")
+        console.print(f"  connect:  oxkair local psql     or  psql \"{server.url()}\"")
+    else:
+        console.print(f"server: {settings.pghost}:{settings.pgport}/{settings.pgdatabase}")
+    console.print("ready; Ctrl-C to stop")
+    stop_signals = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+    try:
+        signal.sigwait(stop_signals)
+    finally:
+        if server and started:
+            server.stop()
+            console.print("embedded server stopped")
+
+
+def main() -> None:
+    """Entry point: expected errors become one line on stderr and a meaningful exit code."""
+    try:
+        code = app(standalone_mode=False)
+    except OxkairError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        sys.exit(exc.exit_code)
+    except psycopg.Error as exc:
+        # The server's own words (no parameters, so no PHI); the statement is not echoed.
+        err.print(f"[red]database error:[/] {exc.diag.message_primary or exc}")
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,1 @@
+"""The schema: roles.sql and the numbered migrations, applied with yoyo-migrations."""
