@@ -10,6 +10,7 @@ import re
 import secrets
 import shutil
 import socket
+import stat
 import subprocess
 import time
 from dataclasses import dataclass
@@ -85,7 +86,7 @@ class LocalServer:
         self.user = server_user()
         digest = hashlib.sha256(str(self.home).encode()).hexdigest()[:12]
         # Unix socket paths are limited to ~107 bytes, so the socket lives in a short private dir.
-        self.socket_dir = Path(f"/tmp/oxkair-{digest}")
+        self.socket_dir = Path(f"/tmp/oxkair-{digest}")  # noqa: S108 (checked in _private_socket_dir)
         self._external_data = EXTERNAL_DATA_ROOT / digest / "pg"
 
     # ------------------------------------------------------------------ paths and state
@@ -162,6 +163,14 @@ class LocalServer:
             os.chown(path, self.user.uid, self.user.gid)
         path.chmod(mode)
 
+    def _private_socket_dir(self) -> None:
+        """The socket dir in /tmp must be ours: a directory planted by someone else is refused."""
+        self.socket_dir.mkdir(mode=0o700, exist_ok=True)
+        info = self.socket_dir.lstat()
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid not in (os.geteuid(), self.user.uid):
+            raise SetupError(f"{self.socket_dir} exists and is not ours; remove it and start again")
+        self._give(self.socket_dir, 0o700)
+
     def _reachable_by_server(self, directory: Path) -> bool:
         return self._run(["test", "-w", str(directory), "-a", "-x", str(directory)]).returncode == 0
 
@@ -203,8 +212,7 @@ class LocalServer:
                 f"port {port} on 127.0.0.1 is in use by another program; stop it or set "
                 "OXKAIR_LOCAL_PORT before the first start (or delete the data dir)"
             )
-        self.socket_dir.mkdir(mode=0o700, exist_ok=True)
-        self._give(self.socket_dir, 0o700)
+        self._private_socket_dir()
         result = self._run(
             [bins.tool("pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data_dir),
              "-l", str(self.log_file)]
@@ -271,8 +279,7 @@ class LocalServer:
         passwords = {role: secrets.token_urlsafe(24) for role in (SUPERUSER, *LOGIN_ROLES)}
         self.secrets_file.write_text(json.dumps(passwords, indent=2))
         self.secrets_file.chmod(0o600)
-        self.socket_dir.mkdir(mode=0o700, exist_ok=True)
-        self._give(self.socket_dir, 0o700)
+        self._private_socket_dir()
         pwfile = self.socket_dir / "initdb.pw"  # private dir of the server user, gone at once
         pwfile.write_text(passwords[SUPERUSER] + "\n")
         self._give(pwfile, 0o600)

@@ -1,0 +1,3 @@
+"""Fixtures live in tests/fixtures/, by concern."""
+
+pytest_plugins = ["tests.fixtures.db"]
