@@ -355,6 +355,9 @@ log_line_prefix = '%m [%p] %q%u@%d '
             )
             conn.execute(f"ALTER DATABASE {DATABASE} OWNER TO oxkair_admin")
             conn.execute("CREATE EXTENSION IF NOT EXISTS pgaudit")
+            # Its event-trigger functions land in public: nothing there is PUBLIC's.
+            conn.execute("REVOKE EXECUTE ON FUNCTION public.pgaudit_ddl_command_end(),"
+                         " public.pgaudit_sql_drop() FROM PUBLIC")
         with psycopg.connect(**self.conninfo("oxkair_admin"), autocommit=True) as conn:
             apply_roles(conn)
             for role in LOGIN_ROLES[1:]:
