@@ -125,8 +125,9 @@ BEGIN
      AND pg_has_role(current_user, 'oxkair_migrator', 'MEMBER') THEN
     RETURN NULL;
   END IF;
-  IF TG_OP <> 'INSERT' THEN v_old := to_jsonb(OLD) - TG_ARGV; END IF;
-  IF TG_OP <> 'DELETE' THEN v_new := to_jsonb(NEW) - TG_ARGV; END IF;
+  -- TG_ARGV is NULL when the trigger has no arguments, and jsonb - NULL is NULL.
+  IF TG_OP <> 'INSERT' THEN v_old := to_jsonb(OLD) - coalesce(TG_ARGV, '{}'); END IF;
+  IF TG_OP <> 'DELETE' THEN v_new := to_jsonb(NEW) - coalesce(TG_ARGV, '{}'); END IF;
   v_row_id := coalesce(v_new ->> 'id', v_old ->> 'id');
   IF TG_OP = 'UPDATE' THEN
     SELECT jsonb_object_agg(o.key, o.value), jsonb_object_agg(o.key, v_new -> o.key)

@@ -1,0 +1,174 @@
+"""The audit trail: who did what, password hashes never, and tampering found by `oxkair audit verify`."""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import Connection
+
+from oxkair.local import LocalServer
+from tests.fixtures.data import make_case, make_institution, make_user
+from tests.fixtures.db import acting_as
+
+
+def _entries(conn: Connection[Any], table: str, row_id: Any) -> list[tuple[Any, ...]]:
+    return conn.execute(
+        "SELECT action, actor_user_id, db_role, old_values, new_values FROM audit.log"
+        " WHERE table_name = %s AND row_id = %s ORDER BY at, seq", [table, str(row_id)]).fetchall()
+
+
+def test_each_write_names_the_end_user(su: Connection[Any]) -> None:
+    inst = make_institution(su)
+    coder = make_user(su, "Medical Coder", inst)
+    provider = make_user(su, "Provider", inst)
+    case = make_case(su, coder, provider, "PENDING_CODER_REVIEW")
+    with acting_as(su, coder):
+        su.execute("UPDATE public.medical_notes SET status = 'PENDING_PROVIDER_REVIEW',"
+                   " progress_notes = 'reviewed' WHERE id = %s", [case])
+    action, actor, role, old, new = _entries(su, "public.medical_notes", case)[-1]
+    assert (action, actor, role) == ("UPDATE", coder, "oxkair_authenticated")
+    assert old["status"] == "PENDING_CODER_REVIEW" and new["status"] == "PENDING_PROVIDER_REVIEW"
+    assert old["progress_notes"] is None and new["progress_notes"] == "reviewed"
+    assert "operative_notes" not in new  # only the columns that changed
+    assert _entries(su, "public.medical_notes", case)[0][0] == "INSERT"
+
+
+def test_password_hashes_are_never_recorded(su: Connection[Any]) -> None:
+    row = su.execute("INSERT INTO auth.users (email, password_hash) VALUES ('h@example.org', 'secret-hash')"
+                     " RETURNING id").fetchone()
+    assert row
+    su.execute("UPDATE auth.users SET password_hash = 'other-secret' WHERE id = %s", [row[0]])
+    su.execute("UPDATE auth.users SET email = 'h2@example.org' WHERE id = %s", [row[0]])
+    entries = _entries(su, "auth.users", row[0])
+    assert [e[0] for e in entries] == ["INSERT", "UPDATE"]  # the hash-only change records nothing
+    assert "secret" not in str(entries)
+
+
+def test_reads_go_to_the_access_log(su: Connection[Any]) -> None:
+    inst = make_institution(su)
+    coder = make_user(su, "Medical Coder", inst)
+    case = make_case(su, coder)
+    with acting_as(su, coder):
+        su.execute("SELECT audit.log_access('public.medical_notes', ARRAY[%s], '{\"endpoint\": \"GET /cases\"}')",
+                   [str(case)])
+    row = su.execute("SELECT actor_user_id, detail FROM audit.log WHERE action = 'READ'"
+                     " ORDER BY at DESC LIMIT 1").fetchone()
+    assert row == (coder, {"endpoint": "GET /cases", "row_ids": [str(case)]})
+
+
+def test_append_only_even_for_the_owner(su: Connection[Any]) -> None:
+    make_institution(su)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"), su.transaction():
+        su.execute("SET LOCAL ROLE oxkair_owner")
+        su.execute("DELETE FROM audit.log")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"), su.transaction():
+        su.execute("UPDATE audit.log SET action = 'x'")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"), su.transaction():
+        su.execute("TRUNCATE audit.log")
+
+
+@pytest.mark.parametrize("role", ["oxkair_api", "oxkair_migrator"])
+def test_login_roles_cannot_remove_audit_rows(login: Any, role: str) -> None:
+    with login(role) as conn:
+        for statement in ("DELETE FROM audit.log", "UPDATE audit.log SET action = 'x'",
+                          "TRUNCATE audit.log", "UPDATE audit.chain_head SET seq = 0",
+                          "DELETE FROM audit.log_y2026", "TRUNCATE audit.log_y2026"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+                conn.execute(statement)
+
+
+# ───────────────────────────────────────────────────────────── tampering, found by the CLI
+def _verify(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["oxkair", "audit", "verify"], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+@pytest.fixture()
+def committed_entries(server: LocalServer) -> Iterator[Connection[Any]]:
+    """Commit a few audited writes; a superuser connection that tampers and then restores."""
+    with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as conn:
+        for _ in range(3):
+            conn.execute("INSERT INTO public.institutions (name) VALUES (%s)", [f"Tamper {uuid.uuid4()}"])
+        conn.execute("SET session_replication_role = replica")  # the superuser's way around the guards
+        yield conn
+
+
+def _last_entry(conn: Connection[Any]) -> dict[str, Any]:
+    cur = conn.execute("SELECT * FROM audit.log WHERE table_name = 'public.institutions'"
+                       " ORDER BY at DESC LIMIT 1")
+    names = [d.name for d in cur.description or []]
+    row = cur.fetchone()
+    assert row
+    return dict(zip(names, row, strict=True))
+
+
+def _reinsert(conn: Connection[Any], entry: dict[str, Any]) -> None:
+    cols = list(entry)
+    conn.execute(f"INSERT INTO audit.log ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})",
+                 [psycopg.types.json.Jsonb(v) if isinstance(v, dict | list) else v for v in entry.values()])
+
+
+def test_verify_passes_on_an_intact_trail(committed_entries: Connection[Any], cli_env: dict[str, str]) -> None:
+    result = _verify(cli_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "intact" in result.stdout
+
+
+def test_altered_entry_is_found(committed_entries: Connection[Any], cli_env: dict[str, str]) -> None:
+    conn = committed_entries
+    entry = _last_entry(conn)
+    key = [entry["lane"], entry["seq"], entry["at"]]
+    conn.execute("UPDATE audit.log SET actor_user_id = gen_random_uuid()"
+                 " WHERE lane = %s AND seq = %s AND at = %s", key)
+    try:
+        result = _verify(cli_env)
+        assert result.returncode == 1
+        assert "altered" in result.stdout and str(entry["seq"]) in result.stdout
+    finally:
+        conn.execute("UPDATE audit.log SET actor_user_id = %s WHERE lane = %s AND seq = %s AND at = %s",
+                     [entry["actor_user_id"], *key])
+    assert _verify(cli_env).returncode == 0
+
+
+def test_deleted_entry_is_found(committed_entries: Connection[Any], cli_env: dict[str, str]) -> None:
+    conn = committed_entries
+    entry = _last_entry(conn)
+    conn.execute("DELETE FROM audit.log WHERE lane = %s AND seq = %s AND at = %s",
+                 [entry["lane"], entry["seq"], entry["at"]])
+    try:
+        result = _verify(cli_env)
+        assert result.returncode == 1 and "missing" in result.stdout
+    finally:
+        _reinsert(conn, entry)
+    assert _verify(cli_env).returncode == 0
+
+
+def test_inserted_entry_is_found(committed_entries: Connection[Any], cli_env: dict[str, str]) -> None:
+    conn = committed_entries
+    forged = _last_entry(conn)
+    forged["seq"] = forged["seq"] + 1000
+    forged["action"] = "DELETE"
+    _reinsert(conn, forged)
+    try:
+        result = _verify(cli_env)
+        assert result.returncode == 1 and "BROKEN" in result.stdout
+    finally:
+        conn.execute("DELETE FROM audit.log WHERE lane = %s AND seq = %s", [forged["lane"], forged["seq"]])
+    assert _verify(cli_env).returncode == 0
+
+
+def test_export_writes_every_entry(committed_entries: Connection[Any], cli_env: dict[str, str],
+                                   tmp_path: Any) -> None:
+    out = tmp_path / "audit.jsonl"
+    result = subprocess.run(["oxkair", "audit", "export", "--out", str(out)], capture_output=True,
+                            text=True, env=cli_env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    count = committed_entries.execute("SELECT count(*) FROM audit.log").fetchone()
+    lines = out.read_text().splitlines()
+    assert count and len(lines) == count[0]
+    assert '"hash": "' in lines[-1]
