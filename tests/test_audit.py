@@ -54,8 +54,8 @@ def test_reads_go_to_the_access_log(su: Connection[Any]) -> None:
     coder = make_user(su, "Medical Coder", inst)
     case = make_case(su, coder)
     with acting_as(su, coder):
-        su.execute("SELECT audit.log_access('public.medical_notes', ARRAY[%s], '{\"endpoint\": \"GET /cases\"}')",
-                   [str(case)])
+        su.execute("SELECT audit.log_access('public.medical_notes', ARRAY[%s], %s)",
+                   [str(case), '{"endpoint": "GET /cases"}'])
     row = su.execute("SELECT actor_user_id, detail FROM audit.log WHERE action = 'READ'"
                      " ORDER BY at DESC LIMIT 1").fetchone()
     assert row == (coder, {"endpoint": "GET /cases", "row_ids": [str(case)]})
@@ -113,7 +113,8 @@ def _reinsert(conn: Connection[Any], entry: dict[str, Any]) -> None:
                  [psycopg.types.json.Jsonb(v) if isinstance(v, dict | list) else v for v in entry.values()])
 
 
-def test_verify_passes_on_an_intact_trail(committed_entries: Connection[Any], cli_env: dict[str, str]) -> None:
+def test_verify_passes_on_an_intact_trail(committed_entries: Connection[Any],
+                                          cli_env: dict[str, str]) -> None:
     result = _verify(cli_env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "intact" in result.stdout
