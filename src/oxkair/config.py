@@ -44,6 +44,40 @@ class Settings(BaseSettings):
     oxkair_home: Path = Path(".oxkair")
     oxkair_local_port: int = 0
 
+    # ── Authentication (docs/auth.md). Lifetimes in seconds.
+    oxkair_jwt_issuer: str = "oxkair"
+    oxkair_jwt_audience: str = "authenticated"
+    oxkair_access_token_ttl: int = 900
+    # Production signing key (PEM, e.g. a Key Vault secret value); unset = keys in <home>/keys.
+    oxkair_signing_key_pem: str | None = Field(default=None, repr=False)
+    # Retired public or private PEMs that still verify (rotation in production), one per entry.
+    oxkair_verify_key_pems: list[str] = Field(default_factory=list, repr=False)
+    oxkair_session_idle_timeout: int = 1800       # automatic logoff, HIPAA 164.312(a)(2)(iii)
+    oxkair_session_absolute_timeout: int = 43200
+    oxkair_session_cache_seconds: float = 2.0     # how long a replica trusts a session check
+    oxkair_require_email_verification: bool = True
+    oxkair_password_min_length: int = 12
+    oxkair_lockout_threshold: int = 5             # failures before the account locks
+    oxkair_lockout_base_seconds: int = 30         # first lock; doubles per failure, capped
+    oxkair_lockout_max_seconds: int = 3600
+    oxkair_login_rate_per_ip: int = 30            # password/MFA attempts per IP per window
+    oxkair_login_rate_window: int = 60
+    oxkair_email_token_ttl: int = 86400           # email verification link
+    oxkair_reset_token_ttl: int = 3600            # password reset link
+    oxkair_public_url: str = "http://127.0.0.1:8000"  # base of links in emails
+    oxkair_max_body_bytes: int = 1_048_576
+    # External OIDC issuer (Entra External ID / Azure AD B2C): all three or none.
+    oxkair_oidc_issuer: str | None = None
+    oxkair_oidc_audience: str | None = None
+    oxkair_oidc_jwks_url: str | None = None
+    # Outgoing email (the outbox sender); unset host = messages stay in the outbox.
+    oxkair_smtp_host: str | None = None
+    oxkair_smtp_port: int = 587
+    oxkair_smtp_user: str | None = None
+    oxkair_smtp_password: str | None = Field(default=None, repr=False)
+    oxkair_smtp_from: str = "no-reply@oxkair.local"
+    oxkair_smtp_starttls: bool = True
+
     @property
     def embedded(self) -> bool:
         return not self.pghost

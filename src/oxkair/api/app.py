@@ -1,0 +1,48 @@
+"""create_app(settings): a small composition of routers; the lifespan opens the pool."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from oxkair.api import problems
+from oxkair.api.routes import auth, health, jwks
+from oxkair.api.security import SecurityMiddleware
+from oxkair.auth.runtime import AuthRuntime
+from oxkair.auth.service import AuthService
+from oxkair.config import Settings
+
+
+def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
+    """The HTTP API. `pool` lets a caller share one (tests, benchmarks); else the lifespan
+    opens one as the oxkair_api login and closes it on shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = pool is None
+        if own:
+            from oxkair.db import make_pool, role_params
+
+            app.state.pool = make_pool(role_params(settings, "oxkair_api"))
+        else:
+            app.state.pool = pool
+        app.state.auth = AuthRuntime(settings, app.state.pool)
+        app.state.auth_service = AuthService(app.state.auth)
+        try:
+            yield
+        finally:
+            if own:
+                app.state.pool.close()
+
+    app = FastAPI(title="oxkair", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    problems.install(app)
+    app.add_middleware(SecurityMiddleware, max_body=settings.oxkair_max_body_bytes)
+
+    app.include_router(health.router)
+    app.include_router(jwks.router)
+    app.include_router(auth.router)
+    return app

@@ -1,0 +1,112 @@
+"""Dependencies as short Annotated aliases: the verified claims, the user, an RLS-scoped connection."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from psycopg import Connection
+from starlette.concurrency import run_in_threadpool
+
+from oxkair.auth.errors import unauthorized
+from oxkair.auth.runtime import AuthRuntime
+from oxkair.auth.service import AuthService
+from oxkair.auth.tokens import InvalidToken
+from oxkair.config import Settings
+from oxkair.db import as_end_user
+
+_bearer = HTTPBearer(auto_error=False, description="an access token from POST /auth/token")
+
+
+def client_addr(request: Request) -> str | None:
+    """The caller's IP as the server saw it (uvicorn applies trusted proxy headers); None when
+    it is not an IP address (the audit trail stores inet)."""
+    host = request.client.host if request.client else None
+    try:
+        return str(ipaddress.ip_address(host)) if host else None
+    except ValueError:
+        return None
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_runtime(request: Request) -> AuthRuntime:
+    runtime: AuthRuntime = request.app.state.auth
+    return runtime
+
+
+def get_service(request: Request) -> AuthService:
+    service: AuthService = request.app.state.auth_service
+    return service
+
+
+async def get_claims(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> dict[str, Any]:
+    """Claims of a verified access token whose session is live; 401 otherwise.
+
+    Local tokens are verified on the event loop (CPU only, cached); the database is asked
+    about the session only when this replica has not checked it within the cache window."""
+    if credentials is None:
+        raise unauthorized()
+    runtime = get_runtime(request)
+    token, addr = credentials.credentials, client_addr(request)
+    try:
+        if not runtime.is_external(token):
+            claims = runtime.verify_local(token)
+            if runtime.sessions.cached(claims["session_id"]):
+                return claims
+    except InvalidToken as exc:
+        raise unauthorized(str(exc)) from exc
+    return await run_in_threadpool(runtime.authenticate, token, addr)
+
+
+@dataclass(frozen=True)
+class AuthUser:
+    """The signed-in user, from verified claims."""
+
+    id: str
+    email: str
+    aal: str
+    session_id: str | None
+    external: bool
+
+
+def get_current_user(claims: Annotated[dict[str, Any], Depends(get_claims)]) -> AuthUser:
+    return AuthUser(
+        str(claims["sub"]),
+        str(claims.get("email", "")),
+        str(claims.get("aal", "aal1")),
+        claims.get("session_id"),
+        "external_subject" in claims,
+    )
+
+
+def get_conn(
+    request: Request, claims: Annotated[dict[str, Any], Depends(get_claims)]
+) -> Iterator[Connection[Any]]:
+    """A pooled connection in one transaction as oxkair_authenticated with the verified claims."""
+    with request.app.state.pool.connection() as conn, as_end_user(conn, claims, client_addr(request)):
+        yield conn
+
+
+def get_anon_conn(request: Request) -> Iterator[Connection[Any]]:
+    """A pooled connection in one transaction as oxkair_anon (before login)."""
+    with request.app.state.pool.connection() as conn, as_end_user(conn, None, client_addr(request)):
+        yield conn
+
+
+Claims = Annotated[dict[str, Any], Depends(get_claims)]
+CurrentUser = Annotated[AuthUser, Depends(get_current_user)]
+ConnDep = Annotated[Connection[Any], Depends(get_conn)]
+AnonConnDep = Annotated[Connection[Any], Depends(get_anon_conn)]
+ClientAddr = Annotated[str | None, Depends(client_addr)]
+Service = Annotated[AuthService, Depends(get_service)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

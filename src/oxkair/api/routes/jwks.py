@@ -1,0 +1,18 @@
+"""GET /.well-known/jwks.json: the public keys that verify our access tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+router = APIRouter(tags=["auth"])
+
+
+@router.get("/.well-known/jwks.json")
+def jwks(request: Request, response: Response) -> dict[str, Any]:
+    runtime = request.app.state.auth
+    runtime.keys.refresh()
+    response.headers["Cache-Control"] = "public, max-age=300"
+    keys: dict[str, Any] = runtime.keys.jwks()
+    return keys

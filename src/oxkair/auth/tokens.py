@@ -1,0 +1,148 @@
+"""Access tokens: ES256 JWTs with kid; a verifier that pins the algorithm and every claim."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from typing import Any
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+
+from oxkair.auth.keys import ALGORITHM, KeyStore
+
+LEEWAY_SECONDS = 30
+MAX_TOKEN_LENGTH = 8192
+ROLE = "authenticated"
+TOKEN_TYPE = "bearer"  # noqa: S105 - the OAuth token type, not a secret
+
+
+class InvalidToken(Exception):
+    """A token that must not be trusted; the message is safe to show (no token content)."""
+
+
+def _b64json(segment: str) -> dict[str, Any]:
+    padded = segment + "=" * (-len(segment) % 4)
+    value = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+    if not isinstance(value, dict):
+        raise ValueError("not a JSON object")
+    return value
+
+
+def unverified_header_and_claims(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Header and claims WITHOUT verification: only to route a token to its verifier."""
+    parts = token.split(".")
+    if len(parts) != 3 or len(token) > MAX_TOKEN_LENGTH:
+        raise InvalidToken("malformed token")
+    try:
+        return _b64json(parts[0]), _b64json(parts[1])
+    except (ValueError, UnicodeError) as exc:
+        raise InvalidToken("malformed token") from exc
+
+
+def check_time_claims(claims: dict[str, Any], now: float) -> None:
+    exp, nbf, iat = claims.get("exp"), claims.get("nbf"), claims.get("iat")
+    if not isinstance(exp, int | float) or isinstance(exp, bool):
+        raise InvalidToken("token has no expiry")
+    if exp <= now - LEEWAY_SECONDS:
+        raise InvalidToken("token expired")
+    if nbf is not None and (not isinstance(nbf, int | float) or nbf > now + LEEWAY_SECONDS):
+        raise InvalidToken("token not yet valid")
+    if iat is not None and (not isinstance(iat, int | float) or iat > now + LEEWAY_SECONDS):
+        raise InvalidToken("token issued in the future")
+
+
+def check_audience(claims: dict[str, Any], audience: str) -> None:
+    aud = claims.get("aud")
+    if not (aud == audience or (isinstance(aud, list) and audience in aud)):
+        raise InvalidToken("token is for another audience")
+
+
+class AccessTokens:
+    """Issues and verifies this service's own access tokens."""
+
+    def __init__(
+        self, keys: KeyStore, issuer: str, audience: str, ttl: int, cache_size: int = 10_000
+    ) -> None:
+        self.keys, self.issuer, self.audience, self.ttl = keys, issuer, audience, ttl
+        # Verified tokens (token -> claims): a client sends one token many times; its signature
+        # cannot become invalid, and expiry and key removal are re-checked on every hit.
+        self._cache: OrderedDict[str, tuple[dict[str, Any], str]] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def issue(
+        self, *, user_id: str, email: str, session_id: str, aal: str, amr: list[str] | None = None
+    ) -> tuple[str, int]:
+        """A signed access token and its lifetime in seconds."""
+        self.keys.refresh()
+        signing = self.keys.signing
+        now = int(time.time())
+        claims = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": user_id,
+            "email": email,
+            "iat": now,
+            "nbf": now,
+            "exp": now + self.ttl,
+            "session_id": session_id,
+            "role": ROLE,
+            "aal": aal,
+            "amr": amr or ["pwd"],
+            "jti": uuid.uuid4().hex,
+        }
+        token = jwt.encode(
+            {"alg": ALGORITHM, "kid": signing.kid, "typ": "JWT"}, claims, signing.key, algorithms=[ALGORITHM]
+        )
+        return token, self.ttl
+
+    def verify(self, token: str, *, use_cache: bool = True) -> dict[str, Any]:
+        """Claims of a valid token of ours, else InvalidToken. Session revocation is checked
+        by the caller (sessions.SessionCheck), which needs the database."""
+        now = time.time()
+        if use_cache:
+            with self._lock:
+                hit = self._cache.get(token)
+            if hit is not None:
+                claims, cached_kid = hit
+                if cached_kid in self.keys.kids:
+                    check_time_claims(claims, now)
+                    return claims
+        header, _ = unverified_header_and_claims(token)
+        if header.get("alg") != ALGORITHM:  # pins ES256: no `none`, no HS256-with-public-key
+            raise InvalidToken("token algorithm not accepted")
+        kid = header.get("kid")
+        if not isinstance(kid, str):
+            raise InvalidToken("token has no key id")
+        key = self.keys.get(kid)
+        if key is None:
+            raise InvalidToken("token signed by an unknown key")
+        try:
+            claims = jwt.decode(token, key.key, algorithms=[ALGORITHM]).claims
+        except (JoseError, ValueError, TypeError) as exc:
+            raise InvalidToken("token signature is not valid") from exc
+        self._check_claims(claims, now)
+        if use_cache:
+            with self._lock:
+                self._cache[token] = (claims, kid)
+                if len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return claims
+
+    def _check_claims(self, claims: dict[str, Any], now: float) -> None:
+        if claims.get("iss") != self.issuer:
+            raise InvalidToken("token from another issuer")
+        check_audience(claims, self.audience)
+        check_time_claims(claims, now)
+        if claims.get("role") != ROLE or claims.get("aal") not in ("aal1", "aal2"):
+            raise InvalidToken("token has no valid role")
+        try:
+            uuid.UUID(str(claims.get("sub")))
+            uuid.UUID(str(claims.get("session_id")))
+        except ValueError as exc:
+            raise InvalidToken("token has no valid subject or session") from exc
