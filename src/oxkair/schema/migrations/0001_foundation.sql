@@ -27,30 +27,31 @@ GRANT USAGE ON SCHEMA audit TO oxkair_definer, oxkair_auditor;
 -- │ Request context: the API sets request.jwt.claims per transaction         │
 -- │ (set_config(..., true)); these read it exactly as Supabase does.         │
 -- └──────────────────────────────────────────────────────────────────────────┘
+-- No `SET search_path` on these three: a SET clause stops PostgreSQL from inlining a SQL
+-- function and costs a GUC save/restore per call, on the hot path of every policy. They are
+-- not SECURITY DEFINER and name only pg_catalog objects, qualified, so nothing can shadow them.
 CREATE FUNCTION auth.jwt() RETURNS jsonb
   LANGUAGE sql STABLE
-  SET search_path = ''
 AS $$
-  SELECT coalesce(nullif(current_setting('request.jwt.claims', true), ''), '{}')::jsonb
+  SELECT coalesce(nullif(pg_catalog.current_setting('request.jwt.claims', true), ''),
+                             '{}')::jsonb
 $$;
 
 CREATE FUNCTION auth.uid() RETURNS uuid
   LANGUAGE sql STABLE
-  SET search_path = ''
 AS $$
   SELECT nullif(coalesce(
-    current_setting('request.jwt.claim.sub', true),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
+    pg_catalog.current_setting('request.jwt.claim.sub', true),
+    (nullif(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
   ), '')::uuid
 $$;
 
 CREATE FUNCTION auth.role() RETURNS text
   LANGUAGE sql STABLE
-  SET search_path = ''
 AS $$
   SELECT nullif(coalesce(
-    current_setting('request.jwt.claim.role', true),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
+    pg_catalog.current_setting('request.jwt.claim.role', true),
+    (nullif(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
   ), '')::text
 $$;
 

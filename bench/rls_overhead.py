@@ -1,0 +1,81 @@
+"""RLS overhead of the coder worklist: under RLS as oxkair_authenticated vs. the same query with
+the equivalent WHERE and RLS bypassed, in the same run on the same data (issue 2 benchmark).
+
+Target: ratio <= 1.15 and p95 < 5 ms at 1M notes, 10k users, 100 institutions.
+    .venv/bin/python bench/rls_overhead.py            # full size
+    .venv/bin/python bench/rls_overhead.py --quick    # CI size
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import describe, pct, scratch_server, superuser  # noqa: E402
+
+WORKLIST_RLS = ("SELECT id, case_number, status, created_at FROM public.medical_notes"
+                " WHERE status = %s ORDER BY created_at DESC LIMIT 50")
+WORKLIST_PLAIN = ("SELECT id, case_number, status, created_at FROM public.medical_notes"
+                  " WHERE (user_id = %s OR provider_user_id = %s) AND status = %s"
+                  " ORDER BY created_at DESC LIMIT 50")
+STATUSES = ["INCOMPLETE", "PENDING_CODER_REVIEW", "PENDING_PROVIDER_REVIEW", "PENDING_BILLING"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--queries", type=int, default=None)
+    args = parser.parse_args()
+    size = ({"institutions": 10, "users": 500, "notes": 20_000, "note_bytes": 200} if args.quick else
+            {"institutions": 100, "users": 10_000, "notes": 1_000_000, "note_bytes": 400})
+    queries = args.queries or (300 if args.quick else 5000)
+    seed_sql = (Path(__file__).with_name("seed_notes.sql")).read_text().format(**size)
+
+    with scratch_server() as server:
+        t0 = time.perf_counter()
+        with superuser(server, autocommit=True) as conn:
+            conn.execute("SET session_replication_role = replica")
+            conn.execute(seed_sql)
+        print(f"seeded {size} in {time.perf_counter() - t0:.1f} s")
+
+        with superuser(server, autocommit=True) as conn:
+            coders = [r[0] for r in conn.execute(
+                "SELECT id FROM public.profiles WHERE user_category = 'Medical Coder'")]
+            rng = random.Random(7)  # noqa: S311 (reproducible picks, not security)
+            picks = [(rng.choice(coders), rng.choice(STATUSES)) for _ in range(queries)]
+            rls, plain = [], []
+            # Interleaved, each timed alone, so drift and noise hit both sides alike.
+            for i, (user, status) in enumerate(picks):
+                conn.execute("SET ROLE oxkair_authenticated")
+                conn.execute("SELECT set_config('request.jwt.claims', %s, false)",
+                             [json.dumps({"sub": str(user), "role": "authenticated"})])
+                t = time.perf_counter()
+                rows_rls = conn.execute(WORKLIST_RLS, [status], prepare=True).fetchall()
+                rls.append(time.perf_counter() - t)
+                conn.execute("RESET ROLE")  # the superuser: RLS does not apply
+                t = time.perf_counter()
+                rows_plain = conn.execute(WORKLIST_PLAIN, [user, user, status], prepare=True).fetchall()
+                plain.append(time.perf_counter() - t)
+                if i < 20:
+                    assert rows_rls == rows_plain, "RLS and the equivalent WHERE disagree"
+            plan: Any = conn.execute("EXPLAIN (COSTS OFF) " + WORKLIST_PLAIN,
+                                     [picks[0][0], picks[0][0], "INCOMPLETE"]).fetchall()
+
+    print(describe("worklist under RLS (authenticated)", rls))
+    print(describe("same query, equivalent WHERE", plain))
+    ratio_mean = statistics.fmean(rls) / statistics.fmean(plain)
+    ratio_p50 = pct(rls, 0.5) / pct(plain, 0.5)
+    print(f"ratio RLS / plain: mean {ratio_mean:.3f}, p50 {ratio_p50:.3f}   (target <= 1.15)")
+    print(f"p95 under RLS: {pct(rls, 0.95) * 1000:.3f} ms   (target < 5 ms)")
+    print("plan (equivalent WHERE): " + " / ".join(r[0].strip() for r in plan[:4]))
+
+
+if __name__ == "__main__":
+    main()
