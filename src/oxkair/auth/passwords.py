@@ -77,7 +77,9 @@ def policy_problem(password: str, min_length: int, email: str | None = None) -> 
         return f"the password must have at most {MAX_PASSWORD_CHARS} characters"
     lowered = password.lower()
     common = common_passwords()
-    if lowered in common or _DECORATION.sub("", lowered) in common or len(set(lowered)) < 4:
+    repeated = any(len(lowered) % n == 0 and lowered == lowered[:n] * (len(lowered) // n)
+                   for n in range(1, len(lowered) // 2 + 1))
+    if lowered in common or _DECORATION.sub("", lowered) in common or len(set(lowered)) < 4 or repeated:
         return "this password is too common; choose another"
     if email and "@" in email:
         local = email.split("@", 1)[0].lower()

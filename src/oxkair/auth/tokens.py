@@ -105,6 +105,7 @@ class AccessTokens:
         """Claims of a valid token of ours, else InvalidToken. Session revocation is checked
         by the caller (sessions.SessionCheck), which needs the database."""
         now = time.time()
+        self.keys.refresh()  # throttled: notices rotated or removed keys within 10 s
         if use_cache:
             with self._lock:
                 hit = self._cache.get(token)
