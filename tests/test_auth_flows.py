@@ -21,8 +21,8 @@ def test_signup_creates_user_profile_and_settings_in_one_go(
     )
     assert r.status_code == 202, r.text
     row = superuser.execute(
-        "SELECT u.id, u.password_hash, u.email_confirmed_at, p.first_name, p.user_category, p.institution_id::text,"
-        " p.npi, s.theme FROM auth.users u JOIN public.profiles p ON p.id = u.id"
+        "SELECT u.id, u.password_hash, u.email_confirmed_at, p.first_name, p.user_category,"
+        " p.institution_id::text, p.npi, s.theme FROM auth.users u JOIN public.profiles p ON p.id = u.id"
         " JOIN public.user_settings s ON s.id = u.id WHERE u.email = %s",
         [email],
     ).fetchone()

@@ -25,7 +25,8 @@ def migrated_user(conn: psycopg.Connection[Any], institution_id: str, password_h
     ).fetchone()
     assert row
     conn.execute(
-        "INSERT INTO public.profiles (id, first_name, user_category, institution_id) VALUES (%s, 'Mig', 'Provider', %s)",
+        "INSERT INTO public.profiles (id, first_name, user_category, institution_id)"
+        " VALUES (%s, 'Mig', 'Provider', %s)",
         [row[0], institution_id],
     )
     return str(row[0]), email
