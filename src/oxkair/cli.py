@@ -17,6 +17,7 @@ from rich.table import Table
 
 from oxkair.config import InsecureSettingWarning, Settings, load_settings
 from oxkair.errors import OxkairError
+from oxkair.migrate.cli import app as migrate_app
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -30,6 +31,7 @@ audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=
 app.add_typer(local_app, name="local")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
+app.add_typer(migrate_app, name="migrate")  # oxkair migrate plan|run|verify|status
 
 
 def _settings() -> Settings:

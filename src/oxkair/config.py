@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     oxkair_home: Path = Path(".oxkair")
     oxkair_local_port: int = 0
 
+    # Data migration (docs/migration.md): the key of the archive of removed tables and columns,
+    # 32 bytes base64. Kept in a secret store, never beside the archive.
+    oxkair_archive_key: str | None = Field(default=None, repr=False)
+
     # ── Authentication (docs/auth.md). Lifetimes in seconds.
     oxkair_jwt_issuer: str = "oxkair"
     oxkair_jwt_audience: str = "authenticated"

@@ -1,0 +1,372 @@
+"""`oxkair migrate run`: classify, then stream every table chunk by chunk, resumable and idempotent.
+
+A chunk is one target transaction: COPY (binary) from the shared source snapshot into a fresh
+unlogged stage table, INSERT ... SELECT into the target table (its policies, constraints and
+triggers apply), mark the chunk done. Killed at any point, the transaction rolls back and a rerun
+redoes exactly the unfinished chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import Connection, sql
+from psycopg.types.json import Jsonb
+
+from oxkair.config import Settings
+from oxkair.migrate import archive as archive_mod
+from oxkair.migrate.conn import ConnPairs, KillSwitch, SourceSnapshot, describe, target_connection
+from oxkair.migrate.plan import classify_table, count_rows, inspect
+from oxkair.migrate.tables import ARCHIVE, REMOVED_TABLES, TABLES, TableSpec
+
+# Secrets of GoTrue never leave the source, not even into the quarantine.
+SECRET_COLUMNS = ["encrypted_password", "confirmation_token", "recovery_token", "email_change_token_new",
+                  "email_change_token_current", "phone_change_token", "reauthentication_token"]
+ARCHIVE_STATE = "archive"
+
+
+@dataclass
+class RunOptions:
+    source_params: dict[str, Any]
+    chunk_rows: int = 5000
+    workers: int = 2
+    archive_dir: Path | None = None
+    archive_key: bytes | None = None  # None with archive_dir None: --no-archive
+    report_path: Path | None = None
+
+
+@dataclass
+class TableResult:
+    table: str
+    source_rows: int
+    migrated: int
+    quarantined: int
+    excluded: int
+    seconds: float = 0.0
+    content_sha256: str | None = None
+
+    @property
+    def balanced(self) -> bool:
+        return self.source_rows == self.migrated + self.quarantined + self.excluded
+
+
+@dataclass
+class RunResult:
+    tables: list[TableResult] = field(default_factory=list)
+    nothing_to_do: bool = False
+    archive_dir: Path | None = None
+    report_path: Path | None = None
+
+    @property
+    def balanced(self) -> bool:
+        return all(t.balanced for t in self.tables)
+
+
+class Progress:
+    """What the CLI shows: a bar per table (rows, rows/s, ETA). No-op by default."""
+
+    def start(self, table: str, total: int) -> None: ...
+    def advance(self, table: str, rows: int) -> None: ...
+    def finish(self, table: str) -> None: ...
+    def note(self, message: str) -> None: ...
+
+
+def _ident(name: str) -> sql.Identifier:
+    schema, table = name.split(".")
+    return sql.Identifier(schema, table)
+
+
+def _state(tgt: Connection[Any]) -> dict[str, str]:
+    return {str(r[0]): str(r[1]) for r in tgt.execute(
+        "SELECT table_name, phase FROM migration.table_state").fetchall()}
+
+
+def _expected_states(options: RunOptions) -> list[str]:
+    names = [t.target for t in TABLES] + list(REMOVED_TABLES)
+    return [*names, ARCHIVE_STATE] if options.archive_key else names
+
+
+# ───────────────────────────────────────────────────────────── classification (once per table)
+def _quarantined_ids(tgt: Connection[Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for table, source_id in tgt.execute(
+            "SELECT table_name, source_id FROM migration.quarantine WHERE resolved_at IS NULL").fetchall():
+        out.setdefault(str(table), []).append(str(source_id))
+    return out
+
+
+def _chunk_bounds(src: Connection[Any], spec: TableSpec,
+                  chunk_rows: int) -> list[tuple[str | None, str | None]]:
+    schema, table = spec.source.split(".")
+    rows = src.execute(sql.SQL(
+        "SELECT id::text FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM {}) s"
+        " WHERE rn %% %s = 1 ORDER BY id").format(sql.Identifier(schema, table)), [chunk_rows]).fetchall()
+    starts: list[str | None] = [str(r[0]) for r in rows[1:]]
+    los: list[str | None] = [None, *starts]
+    his: list[str | None] = [*starts, None]
+    return list(zip(los, his, strict=True))
+
+
+def classify(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chunk_rows: int) -> None:
+    """Decide the table's quarantine and flags, plan its chunks; one target transaction."""
+    source_rows = count_rows(src, spec.source)
+    rows = classify_table(src, spec, _quarantined_ids(tgt))
+    bad = [r[0] for r in rows if r[1] == "quarantine"]
+    reasons = {r[0]: r[2] for r in rows if r[1] == "quarantine"}
+    schema, table = spec.source.split(".")
+    data = src.execute(sql.SQL("SELECT x.id::text, to_jsonb(x) - %s::text[] FROM {} x"
+                               " WHERE x.id::text = ANY(%s::text[])").format(sql.Identifier(schema, table)),
+                       [SECRET_COLUMNS, bad]).fetchall() if bad else []
+    bounds = _chunk_bounds(src, spec, chunk_rows)
+    with tgt.transaction():
+        tgt.execute("INSERT INTO migration.table_state (table_name, phase, source_rows)"
+                    " VALUES (%s, 'classified', %s)",
+                    [spec.target, source_rows])
+        with tgt.cursor() as cur:
+            cur.executemany("INSERT INTO migration.quarantine (table_name, source_id, reason, row_data)"
+                            " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                            [(spec.target, i, reasons[i], Jsonb(d)) for i, d in data])
+            cur.executemany("INSERT INTO migration.flags (table_name, source_id, reason) VALUES (%s, %s, %s)"
+                            " ON CONFLICT DO NOTHING",
+                            [(spec.target, r[0], r[2]) for r in rows if r[1] == "flag"])
+            cur.executemany("INSERT INTO migration.chunks (table_name, chunk_no, lo, hi)"
+                            " VALUES (%s, %s, %s, %s)",
+                            [(spec.target, n, lo, hi) for n, (lo, hi) in enumerate(bounds)])
+
+
+# ───────────────────────────────────────────────────────────── one chunk
+def copy_chunk(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chunk_no: int,
+               lo: str | None, hi: str | None, skip: list[str], kill: KillSwitch) -> int | None:
+    """Load one chunk in one target transaction; None when it was already done."""
+    started = time.monotonic()
+    cols = sql.SQL(", ").join(map(sql.Identifier, spec.columns))
+    stage = sql.Identifier("migration_stage", f"{spec.sql_name}_{chunk_no}")
+    digest = hashlib.sha256()
+    with tgt.transaction():
+        tgt.execute("SET LOCAL oxkair.bulk_load = 'on'")
+        # Safe: the checkpoint commits with the rows; a lost commit loses both, and is redone.
+        tgt.execute("SET LOCAL synchronous_commit = off")
+        row = tgt.execute("SELECT done FROM migration.chunks WHERE table_name = %s AND chunk_no = %s"
+                          " FOR UPDATE", [spec.target, chunk_no]).fetchone()
+        if row is None or row[0]:
+            return None
+        tgt.execute(sql.SQL("CREATE UNLOGGED TABLE {} AS SELECT {} FROM {} WITH NO DATA").format(
+            stage, cols, _ident(spec.target)))
+        query = sql.SQL("COPY ({}) TO STDOUT (FORMAT binary)").format(sql.SQL(spec.transform_sql.strip()))
+        params = {"lo": lo, "hi": hi, "skip": skip}
+        with src.cursor().copy(query, params) as cin, tgt.cursor().copy(
+                sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(stage, cols)) as cout:
+            for block in cin:
+                digest.update(block)
+                cout.write(block)
+        loaded = _move(tgt, spec, stage, cols)
+        tgt.execute(sql.SQL("DROP TABLE {}").format(stage))
+        tgt.execute("UPDATE migration.chunks SET done = true, rows_copied = %s, content_sha256 = %s,"
+                    " seconds = %s, done_at = now() WHERE table_name = %s AND chunk_no = %s",
+                    [loaded, digest.hexdigest(), time.monotonic() - started, spec.target, chunk_no])
+        kill.hit("before_commit")
+    kill.hit("after_chunk")
+    return loaded
+
+
+def _move(tgt: Connection[Any], spec: TableSpec, stage: sql.Identifier, cols: sql.Composable) -> int:
+    """INSERT the staged rows; rows the target refuses go to the quarantine, one by one."""
+    insert = sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} s").format(_ident(spec.target), cols, cols, stage)
+    try:
+        with tgt.transaction():
+            return tgt.execute(insert).rowcount
+    except psycopg.errors.IntegrityError:
+        pass  # the plan should have caught it; find the rows and keep them aside
+    loaded = 0
+    ids = [str(r[0]) for r in tgt.execute(sql.SQL("SELECT id::text FROM {} ORDER BY id").format(stage))]
+    one = sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} s WHERE s.id = %s::uuid").format(
+        _ident(spec.target), cols, cols, stage)
+    for row_id in ids:
+        try:
+            with tgt.transaction():
+                loaded += tgt.execute(one, [row_id]).rowcount
+        except psycopg.errors.IntegrityError as exc:
+            reason = (f"refused by the target ({exc.diag.constraint_name or exc.sqlstate}): "
+                      f"{exc.diag.message_primary}")
+            tgt.execute(sql.SQL("INSERT INTO migration.quarantine (table_name, source_id, reason, row_data)"
+                                " SELECT %s, %s, %s, to_jsonb(s) FROM {} s WHERE s.id = %s::uuid"
+                                " ON CONFLICT DO NOTHING").format(stage),
+                        [spec.target, row_id, reason, row_id])
+    return loaded
+
+
+# ───────────────────────────────────────────────────────────── finishing a table
+def finish_table(tgt: Connection[Any], spec: TableSpec) -> TableResult:
+    """Check the accounting, hash the content, write the one audit entry; mark done."""
+    with tgt.transaction():
+        row = tgt.execute(
+            "SELECT s.source_rows, s.excluded,"
+            " (SELECT coalesce(sum(c.rows_copied), 0) FROM migration.chunks c"
+            "   WHERE c.table_name = s.table_name),"
+            " (SELECT string_agg(c.content_sha256, '' ORDER BY c.chunk_no) FROM migration.chunks c"
+            "   WHERE c.table_name = s.table_name),"
+            " (SELECT count(*) FROM migration.quarantine q WHERE q.table_name = s.table_name),"
+            " (SELECT coalesce(sum(c.seconds), 0) FROM migration.chunks c WHERE c.table_name = s.table_name)"
+            " FROM migration.table_state s WHERE s.table_name = %s FOR UPDATE", [spec.target]).fetchone()
+        assert row
+        result = TableResult(spec.target, int(row[0]), int(row[2]), int(row[4]), int(row[1]), float(row[5]),
+                             hashlib.sha256((row[3] or "").encode()).hexdigest())
+        tgt.execute("UPDATE migration.table_state SET phase = 'done', migrated = %s, quarantined = %s,"
+                    " content_sha256 = %s, done_at = now() WHERE table_name = %s",
+                    [result.migrated, result.quarantined, result.content_sha256, spec.target])
+        if spec.audited:
+            detail = {"actor": "migration", "source_rows": result.source_rows, "migrated": result.migrated,
+                      "quarantined": result.quarantined, "excluded": result.excluded,
+                      "balanced": result.balanced, "content_sha256": result.content_sha256,
+                      "content_hash_of": "sha256 of the per-chunk sha256 of the binary COPY streams"}
+            tgt.execute("SELECT audit.append('MIGRATION', %s, NULL, NULL, NULL, %s, 'oxkair_migrator')",
+                        [spec.target, json.dumps(detail)])
+    return result
+
+
+def table_results(tgt: Connection[Any]) -> list[TableResult]:
+    order = [t.target for t in TABLES] + list(REMOVED_TABLES)
+    rows = tgt.execute("SELECT table_name, source_rows, migrated, quarantined, excluded, content_sha256,"
+                       " (SELECT coalesce(sum(c.seconds), 0) FROM migration.chunks c"
+                       "   WHERE c.table_name = s.table_name)"
+                       " FROM migration.table_state s WHERE table_name <> %s", [ARCHIVE_STATE]).fetchall()
+    results = [TableResult(str(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), float(r[6]),
+                           r[5]) for r in rows]
+    return sorted(results, key=lambda t: order.index(t.table) if t.table in order else len(order))
+
+
+# ───────────────────────────────────────────────────────────── the run
+def run(settings: Settings, options: RunOptions, progress: Progress | None = None) -> RunResult:
+    """Migrate everything not yet migrated; a rerun after success changes nothing."""
+    progress = progress or Progress()
+    kill = KillSwitch()
+    tgt = target_connection(settings)
+    try:
+        if all(_state(tgt).get(name) == "done" for name in _expected_states(options)):
+            return RunResult(table_results(tgt), nothing_to_do=True)
+        snapshot = SourceSnapshot(options.source_params)
+        pairs = ConnPairs(snapshot, settings)
+        row = tgt.execute("INSERT INTO migration.run_log (source) VALUES (%s) RETURNING id",
+                          [describe(options.source_params)]).fetchone()
+        assert row
+        run_id = int(row[0])
+        try:
+            _check_source(snapshot.leader)
+            with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
+                for spec in TABLES:
+                    _run_table(spec, snapshot, pairs, tgt, pool, options, progress, kill)
+            _excluded_tables(snapshot.leader, tgt, options, progress)
+        finally:
+            pairs.close()
+            snapshot.close()
+        result = RunResult(table_results(tgt), archive_dir=options.archive_dir)
+        if options.report_path:
+            result.report_path = write_report(tgt, options.report_path)
+        tgt.execute("UPDATE migration.run_log SET finished_at = now(), outcome = %s, detail = %s"
+                    " WHERE id = %s",
+                    ["balanced" if result.balanced else "unbalanced",
+                     json.dumps({t.table: vars(t) for t in result.tables}), run_id])
+        return result
+    finally:
+        tgt.close()
+
+
+def _check_source(src: Connection[Any]) -> None:
+    from oxkair.errors import OxkairError
+
+    problems = [f"{i.name} is missing" if not i.exists else f"{i.name} lacks {', '.join(i.missing_columns)}"
+                for i in inspect(src) if i.name in {t.source for t in TABLES}
+                and (not i.exists or i.missing_columns)]
+    if problems:
+        raise OxkairError("the source does not have the expected schema: " + "; ".join(problems))
+
+
+def _run_table(spec: TableSpec, snapshot: SourceSnapshot, pairs: ConnPairs, tgt: Connection[Any],
+               pool: ThreadPoolExecutor, options: RunOptions, progress: Progress, kill: KillSwitch) -> None:
+    state = _state(tgt).get(spec.target)
+    if state == "done":
+        return
+    if state is None:
+        classify(snapshot.leader, tgt, spec, options.chunk_rows)
+        kill.hit("after_classify")
+    skip = sorted(str(r[0]) for r in tgt.execute(
+        "SELECT source_id FROM migration.quarantine WHERE table_name = %s", [spec.target]))
+    chunks = tgt.execute("SELECT chunk_no, lo::text, hi::text, done, coalesce(rows_copied, 0)"
+                         " FROM migration.chunks WHERE table_name = %s ORDER BY chunk_no",
+                         [spec.target]).fetchall()
+    row = tgt.execute("SELECT source_rows FROM migration.table_state WHERE table_name = %s",
+                      [spec.target]).fetchone()
+    assert row
+    progress.start(spec.target, max(0, int(row[0]) - len(skip)))
+    progress.advance(spec.target, sum(int(c[4]) for c in chunks if c[3]))
+
+    def work(chunk: tuple[Any, ...]) -> None:
+        src, tconn = pairs.get()
+        loaded = copy_chunk(src, tconn, spec, int(chunk[0]), chunk[1], chunk[2], skip, kill)
+        if loaded is not None:
+            progress.advance(spec.target, loaded)
+
+    for future in [pool.submit(work, c) for c in chunks if not c[3]]:
+        future.result()
+    finish_table(tgt, spec)
+    progress.finish(spec.target)
+
+
+def _excluded_tables(src: Connection[Any], tgt: Connection[Any], options: RunOptions,
+                     progress: Progress) -> None:
+    """Removed tables are excluded by design: archived (unless --no-archive) and counted."""
+    state = _state(tgt)
+    if options.archive_key and options.archive_dir and state.get(ARCHIVE_STATE) != "done":
+        progress.note(f"archiving removed tables and columns to {options.archive_dir}")
+        write_archive(src, options.archive_dir, options.archive_key, describe(options.source_params))
+        with tgt.transaction():
+            tgt.execute("DELETE FROM migration.table_state WHERE table_name = %s", [ARCHIVE_STATE])
+            tgt.execute("INSERT INTO migration.table_state (table_name, phase, source_rows, done_at)"
+                        " VALUES (%s, 'done', 0, now())", [ARCHIVE_STATE])
+    for relation in REMOVED_TABLES:
+        if state.get(relation) == "done":
+            continue
+        exists = src.execute("SELECT to_regclass(%s) IS NOT NULL", [relation]).fetchone()
+        rows = count_rows(src, relation) if exists and exists[0] else 0
+        tgt.execute("INSERT INTO migration.table_state (table_name, phase, source_rows, excluded, done_at)"
+                    " VALUES (%s, 'done', %s, %s, now())", [relation, rows, rows])
+
+
+def write_archive(src: Connection[Any], directory: Path, key: bytes, source: str) -> str:
+    """All archive items into `directory` (rewritten whole on a rerun); the manifest's SHA-256."""
+    directory.mkdir(parents=True, exist_ok=True)
+    files, skipped = [], []
+    for item in ARCHIVE:
+        exists = src.execute("SELECT to_regclass(%s) IS NOT NULL", [item.source]).fetchone()
+        if not (exists and exists[0]):
+            skipped.append(item.source)
+            continue
+        files.append(archive_mod.archive_item(src, item, directory, key))
+    return archive_mod.write_manifest(directory, key, files, source, skipped)
+
+
+def write_report(tgt: Connection[Any], path: Path) -> Path:
+    """The quarantine report: table, id, reason (no row values: they may be PHI)."""
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["kind", "table", "source_id", "reason"])
+        for row in tgt.execute(
+                "SELECT 'quarantined', table_name, source_id, reason FROM migration.quarantine"
+                " UNION ALL SELECT 'flagged', table_name, source_id, reason FROM migration.flags"
+                " ORDER BY 1 DESC, 2, 3"):
+            out.writerow(row)
+    return path
+
+
+ProgressFactory = Callable[[], Progress]

@@ -1,0 +1,36 @@
+-- public.profiles rows to quarantine; %(bad_users)s are the ids of quarantined users.
+-- Names are compared normalised (trimmed, inner spaces collapsed, lower case); never guessed.
+WITH inst AS (
+  SELECT lower(regexp_replace(btrim(i.name), '\s+', ' ', 'g')) AS k, count(*) AS n
+    FROM public.institutions i
+   GROUP BY 1
+), p AS (
+  SELECT p.id, p.user_category, p.institution_id,
+         nullif(lower(regexp_replace(btrim(p.affiliated_institution), '\s+', ' ', 'g')), '') AS aff,
+         u.id IS NOT NULL AS has_user,
+         i.id IS NOT NULL AS inst_exists,
+         lower(regexp_replace(btrim(i.name), '\s+', ' ', 'g')) AS inst_key
+    FROM public.profiles p
+    LEFT JOIN auth.users u ON u.id = p.id
+    LEFT JOIN public.institutions i ON i.id = p.institution_id
+), c AS (
+  SELECT p.id::text AS id, 'quarantine' AS kind, CASE
+      WHEN NOT p.has_user THEN 'orphaned: no auth user with this id'
+      WHEN p.id::text = ANY(%(bad_users)s::text[]) THEN 'its user is quarantined'
+      WHEN p.user_category IS NOT NULL AND p.user_category NOT IN ('Provider', 'Medical Coder')
+        THEN 'user_category is outside the CHECK list'
+      WHEN p.institution_id IS NOT NULL AND NOT p.inst_exists
+        THEN 'orphaned: institution_id matches no institution'
+      WHEN p.institution_id IS NOT NULL AND p.aff IS NOT NULL AND p.aff <> p.inst_key
+        THEN 'affiliated_institution conflicts with institution_id'
+      WHEN p.institution_id IS NULL AND p.aff IS NOT NULL
+           AND coalesce((SELECT inst.n FROM inst WHERE inst.k = p.aff), 0) = 0
+        THEN 'affiliated_institution matches no institution'
+      WHEN p.institution_id IS NULL AND p.aff IS NOT NULL
+           AND (SELECT inst.n FROM inst WHERE inst.k = p.aff) > 1
+        THEN 'affiliated_institution matches ' || (SELECT inst.n FROM inst WHERE inst.k = p.aff)
+             || ' institutions'
+    END AS reason
+    FROM p
+)
+SELECT c.id, c.kind, c.reason FROM c WHERE c.reason IS NOT NULL

@@ -1,0 +1,22 @@
+-- public.profiles → public.profiles. name becomes generated; affiliated_institution is dropped
+-- after linking a profile without institution_id to the one institution it names exactly
+-- (normalised); rows where that is not unambiguous are quarantined, never guessed.
+WITH inst AS (
+  SELECT lower(regexp_replace(btrim(i.name), '\s+', ' ', 'g')) AS k, count(*) AS n,
+         (array_agg(i.id))[1] AS id
+    FROM public.institutions i
+   GROUP BY 1
+)
+SELECT x.id::uuid AS id, x.first_name::text AS first_name, x.last_name::text AS last_name,
+       x.created_at::timestamptz AS created_at, x.updated_at::timestamptz AS updated_at,
+       x.user_category::text AS user_category, x.npi::text AS npi,
+       x.recovery_email::text AS recovery_email, x.phone_number::text AS phone_number,
+       x.verification_status::text AS verification_status,
+       coalesce(x.institution_id,
+                (SELECT inst.id FROM inst
+                  WHERE inst.k = lower(regexp_replace(btrim(x.affiliated_institution), '\s+', ' ', 'g'))
+                    AND inst.n = 1))::uuid AS institution_id
+  FROM public.profiles x
+ WHERE (%(lo)s::uuid IS NULL OR x.id >= %(lo)s::uuid) AND (%(hi)s::uuid IS NULL OR x.id < %(hi)s::uuid)
+   AND x.id::text <> ALL(%(skip)s::text[])
+ ORDER BY x.id
