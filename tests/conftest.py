@@ -1,3 +1,3 @@
 """Fixtures live in tests/fixtures/, by concern."""
 
-pytest_plugins = ["tests.fixtures.db", "tests.fixtures.api", "tests.fixtures.supabase"]
+pytest_plugins = ["tests.fixtures.db", "tests.fixtures.api", "tests.fixtures.supabase", "tests.fixtures.ops"]

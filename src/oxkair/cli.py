@@ -18,6 +18,7 @@ from rich.table import Table
 from oxkair.config import InsecureSettingWarning, Settings, load_settings
 from oxkair.errors import OxkairError
 from oxkair.migrate.cli import app as migrate_app
+from oxkair.ops.cli import app as ops_app
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -32,6 +33,7 @@ app.add_typer(local_app, name="local")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(migrate_app, name="migrate")  # oxkair migrate plan|run|verify|status
+app.add_typer(ops_app)  # oxkair backup ..., oxkair check
 
 
 def _settings() -> Settings:

@@ -82,6 +82,17 @@ class Settings(BaseSettings):
     oxkair_smtp_from: str = "no-reply@oxkair.local"
     oxkair_smtp_starttls: bool = True
 
+    # Backups (`oxkair backup`, docs/operations.md). The key lives in a vault, never beside them.
+    oxkair_backup_key: str | None = Field(default=None, repr=False)
+    oxkair_backup_to: str | None = None  # a directory, or az://container[/prefix]
+    oxkair_backup_azure_account_url: str | None = None  # https://ACCOUNT.blob.core.windows.net
+    oxkair_backup_azure_connection_string: str | None = Field(default=None, repr=False)
+    # Grandfather-father-son retention; monthly/yearly below 6 years needs an explicit flag.
+    oxkair_backup_keep_daily: int = 7
+    oxkair_backup_keep_weekly: int = 5
+    oxkair_backup_keep_monthly_years: int = 6
+    oxkair_backup_keep_yearly_years: int = 10
+
     @property
     def embedded(self) -> bool:
         return not self.pghost

@@ -17,7 +17,8 @@ BEGIN
     'oxkair_auditor',        -- reads the audit trail, nothing else
     'oxkair_migrator',       -- loads data from Supabase (the data migration)
     'oxkair_break_glass',    -- emergency access (HIPAA 164.312(a)(2)(ii)); disabled, audited
-    'oxkair_pgaudit'         -- pgaudit.role: object auditing of writes on PHI tables
+    'oxkair_pgaudit',        -- pgaudit.role: object auditing of writes on PHI tables
+    'oxkair_backup'          -- reads every row for `oxkair backup` (policies in 0030), nothing else
   ] LOOP
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r) THEN
       EXECUTE format('CREATE ROLE %I NOLOGIN', r);
@@ -45,6 +46,10 @@ BEGIN
   -- ... and SET ROLE oxkair_auditor for `oxkair audit verify / export`.
   IF NOT pg_catalog.pg_has_role(current_user, 'oxkair_auditor', 'MEMBER') THEN
     EXECUTE format('GRANT oxkair_auditor TO %I', current_user);
+  END IF;
+  -- ... and SET ROLE oxkair_backup for `oxkair backup create / verify` (pg_dump --role).
+  IF NOT pg_catalog.pg_has_role(current_user, 'oxkair_backup', 'MEMBER') THEN
+    EXECUTE format('GRANT oxkair_backup TO %I', current_user);
   END IF;
   -- Nothing for PUBLIC: connecting and temp tables are granted role by role.
   EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());

@@ -1,0 +1,161 @@
+"""The manifest beside each backup: what it holds, counted and hashed, and signed with the key."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from importlib.resources import files
+from typing import Any
+
+import psycopg
+from psycopg import Connection, sql
+
+from oxkair.errors import OxkairError
+from oxkair.ops.crypto import BackupKey, CorruptBackupError
+
+FORMAT = "oxkair-backup/1"
+BACKUP_ROLE = "oxkair_backup"
+TABLES_SQL = files("oxkair.ops").joinpath("tables.sql").read_text()
+# Fixed output settings, so that a table hashes the same on any server it is restored to.
+HASH_SETTINGS = {"DateStyle": "ISO, YMD", "IntervalStyle": "postgres", "TimeZone": "UTC",
+                 "extra_float_digits": "1", "bytea_output": "hex"}
+
+
+@dataclass
+class TableDigest:
+    rows: int
+    hmac_sha256: str
+
+
+@dataclass
+class Manifest:
+    """Everything `verify` checks; `mac` makes tampering with the manifest itself evident."""
+
+    name: str
+    created_at: str
+    database: str
+    server_version: str
+    schema_version: str | None
+    migrations: list[str]
+    tables: dict[str, TableDigest]
+    key_id: str
+    file_sha256: str = ""
+    file_bytes: int = 0
+    dump_bytes: int = 0
+    pg_dump_version: str = ""
+    encryption: str = "AES-256-GCM, 1 MiB chunks, HKDF-SHA256 per-file key"
+    content_hash: str = ("HMAC-SHA256 (key-derived) of COPY text output ordered by primary key, "
+                         "DateStyle ISO/UTC")
+    format: str = FORMAT
+    mac: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def _signed_bytes(self) -> bytes:
+        body = asdict(self)
+        body.pop("mac")
+        return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+
+    def sign(self, key: BackupKey) -> None:
+        self.mac = key.mac("manifest", self._signed_bytes())
+
+    def check_signature(self, key: BackupKey) -> None:
+        import hmac
+
+        if key.key_id != self.key_id:
+            from oxkair.ops.crypto import WrongKeyError
+
+            raise WrongKeyError(f"wrong backup key: {self.name} needs key {self.key_id}, "
+                                f"OXKAIR_BACKUP_KEY is key {key.key_id}")
+        if not hmac.compare_digest(self.mac, key.mac("manifest", self._signed_bytes())):
+            raise CorruptBackupError(f"manifest of {self.name} was altered (its MAC does not match)")
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        try:
+            data = json.loads(text)
+            if data.get("format") != FORMAT:
+                raise CorruptBackupError(f"unknown manifest format {data.get('format')!r}")
+            data["tables"] = {k: TableDigest(**v) for k, v in data["tables"].items()}
+            return cls(**data)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise CorruptBackupError(f"manifest is not valid: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    schema: str
+    name: str
+    columns: list[str]
+    primary_key: list[str] | None
+    rls: bool
+    readable: bool
+    backup_policy: bool
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+def list_tables(conn: Connection[Any]) -> list[TableInfo]:
+    return [TableInfo(*row) for row in conn.execute(TABLES_SQL)]
+
+
+def unreadable_tables(tables: list[TableInfo]) -> list[str]:
+    """Tables a backup would miss rows of: no SELECT for oxkair_backup, or RLS without its policy."""
+    return [t.qualified for t in tables if not t.readable or (t.rls and not t.backup_policy)]
+
+
+def _order_by(table: TableInfo) -> sql.Composable:
+    if table.primary_key:
+        parts = []
+        for entry in table.primary_key:
+            column, _, collatable = entry.partition(" ")
+            ident = sql.Identifier(column)
+            parts.append(sql.SQL("{} COLLATE \"C\"").format(ident) if collatable else ident)
+        return sql.SQL(", ").join(parts)
+    return sql.SQL("t::text COLLATE \"C\"")
+
+
+def table_digest(conn: Connection[Any], table: TableInfo, key: BackupKey) -> TableDigest:
+    """Row count and keyed hash of one table, read as oxkair_backup in the current snapshot."""
+    import hashlib
+    import hmac
+
+    mac = hmac.new(key.subkey("content"), digestmod=hashlib.sha256)
+    query = sql.SQL("COPY (SELECT {cols} FROM ONLY {schema}.{table} AS t ORDER BY {order}) TO STDOUT").format(
+        cols=sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(c)) for c in table.columns),
+        schema=sql.Identifier(table.schema), table=sql.Identifier(table.name), order=_order_by(table))
+    rows = 0
+    with conn.cursor() as cur, cur.copy(query) as copy:
+        for data in copy:
+            mac.update(data)
+            rows += bytes(data).count(b"\n")
+    return TableDigest(rows=rows, hmac_sha256=mac.hexdigest())
+
+
+def prepare_snapshot_session(conn: Connection[Any]) -> None:
+    """Inside a transaction: read as oxkair_backup with row security on and fixed output settings."""
+    conn.execute(f"SET LOCAL ROLE {BACKUP_ROLE}")
+    conn.execute("SET LOCAL row_security = on")
+    for name, value in HASH_SETTINGS.items():
+        conn.execute("SELECT pg_catalog.set_config(%s, %s, true)", [name, value])
+
+
+def digest_tables(conn: Connection[Any], tables: list[TableInfo], key: BackupKey) -> dict[str, TableDigest]:
+    return {t.qualified: table_digest(conn, t, key) for t in tables}
+
+
+def schema_version(conn: Connection[Any]) -> tuple[str | None, list[str]]:
+    """yoyo's applied migrations (schema oxkair_meta): the newest id and the full list."""
+    try:
+        with conn.transaction():
+            ids = [str(r[0]) for r in conn.execute(
+                "SELECT migration_id FROM oxkair_meta._yoyo_migration ORDER BY migration_id")]
+    except psycopg.errors.UndefinedTable:
+        return None, []
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise OxkairError("oxkair_backup cannot read oxkair_meta: run `oxkair db upgrade`") from exc
+    return (ids[-1] if ids else None), ids

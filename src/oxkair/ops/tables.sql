@@ -1,0 +1,28 @@
+-- The tables a backup holds, with what hashing them needs: columns in order, the primary
+-- key (for a stable row order), and whether oxkair_backup can read every row.
+SELECT n.nspname AS schema,
+       c.relname AS name,
+       (SELECT array_agg(a.attname::text ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+       (SELECT array_agg(a.attname::text || CASE WHEN a.attcollation <> 0 THEN ' C' ELSE '' END
+                         ORDER BY k.ord)
+          FROM pg_catalog.pg_index i
+          CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+          JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+         WHERE i.indrelid = c.oid AND i.indisprimary) AS primary_key,
+       c.relrowsecurity AS rls,
+       pg_catalog.has_table_privilege('oxkair_backup', c.oid, 'SELECT') AS readable,
+       EXISTS (SELECT FROM pg_catalog.pg_policy p
+                WHERE p.polrelid = c.oid AND p.polcmd IN ('r', '*') AND p.polpermissive
+                  AND p.polroles && ARRAY['oxkair_backup'::regrole::oid]
+                  AND pg_catalog.pg_get_expr(p.polqual, p.polrelid) = 'true') AS backup_policy
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind = 'r'
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+   AND n.nspname NOT LIKE 'pg\_temp\_%'
+   AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
+                    WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
+                      AND d.deptype = 'e')
+ ORDER BY n.nspname, c.relname
