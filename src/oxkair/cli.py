@@ -153,12 +153,14 @@ def audit_verify() -> None:
     from oxkair.db import admin_connection
 
     with admin_connection(_settings(), autocommit=True) as conn:
-        count, problems = verify_chain(conn)
-    if not problems:
-        console.print(f"audit trail intact: {count} entries verified")
+        report = verify_chain(conn)
+    if not report.problems:
+        console.print(f"audit trail intact: {report.entries} entries verified")
+        console.print(f"anchor (record it outside the database): {report.anchor}")
         return
-    table = Table("lane", "seq", "problem", title=f"audit trail BROKEN ({len(problems)} problems)")
-    for problem in problems:
+    table = Table("lane", "seq", "problem",
+                  title=f"audit trail BROKEN ({len(report.problems)} problems)")
+    for problem in report.problems:
         table.add_row(str(problem.lane), str(problem.seq), problem.problem)
     console.print(table)
     raise typer.Exit(1)

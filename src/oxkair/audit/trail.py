@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,17 +26,27 @@ def _as_auditor(conn: Connection[Any]) -> None:
     conn.execute(f"SET ROLE {AUDITOR}")
 
 
-def verify_chain(conn: Connection[Any]) -> tuple[int, list[ChainProblem]]:
-    """(entries checked, problems found). Empty problems means the trail is intact."""
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int
+    problems: list[ChainProblem]
+    anchor: str  # sha256 over every lane's head: keep it outside the database to compare later
+
+
+def verify_chain(conn: Connection[Any]) -> ChainReport:
+    """Check every entry, link and head. Empty problems means the trail is intact."""
     _as_auditor(conn)
     with conn.transaction():
-        # One snapshot for the count and the check; the trail may be growing meanwhile.
+        # One snapshot for the count, the check and the anchor; the trail may be growing meanwhile.
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         row = conn.execute("SELECT count(*) FROM audit.log").fetchone()
         count = int(row[0]) if row else 0
         problems = [ChainProblem(int(lane), int(seq), str(problem)) for lane, seq, problem
                     in conn.execute("SELECT lane, seq, problem FROM audit.verify_chain()")]
-    return count, problems
+        heads = conn.execute("SELECT string_agg(lane || ':' || seq || ':' || encode(hash, 'hex'), ','"
+                             " ORDER BY lane) FROM audit.chain_head").fetchone()
+    anchor = hashlib.sha256(str(heads[0] if heads else "").encode()).hexdigest()
+    return ChainReport(count, problems, anchor)
 
 
 def _jsonable(value: Any) -> Any:
