@@ -263,7 +263,7 @@ def run(settings: Settings, options: RunOptions, progress: Progress | None = Non
             with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
                 for spec in TABLES:
                     _run_table(spec, snapshot, pairs, tgt, pool, options, progress, kill)
-            _excluded_tables(snapshot.leader, tgt, options, progress)
+            _excluded_tables(snapshot.leader, tgt, options, progress, kill)
         finally:
             pairs.close()
             snapshot.close()
@@ -321,12 +321,12 @@ def _run_table(spec: TableSpec, snapshot: SourceSnapshot, pairs: ConnPairs, tgt:
 
 
 def _excluded_tables(src: Connection[Any], tgt: Connection[Any], options: RunOptions,
-                     progress: Progress) -> None:
+                     progress: Progress, kill: KillSwitch) -> None:
     """Removed tables are excluded by design: archived (unless --no-archive) and counted."""
     state = _state(tgt)
     if options.archive_key and options.archive_dir and state.get(ARCHIVE_STATE) != "done":
         progress.note(f"archiving removed tables and columns to {options.archive_dir}")
-        write_archive(src, options.archive_dir, options.archive_key, describe(options.source_params))
+        write_archive(src, options.archive_dir, options.archive_key, describe(options.source_params), kill)
         with tgt.transaction():
             tgt.execute("DELETE FROM migration.table_state WHERE table_name = %s", [ARCHIVE_STATE])
             tgt.execute("INSERT INTO migration.table_state (table_name, phase, source_rows, done_at)"
@@ -340,7 +340,8 @@ def _excluded_tables(src: Connection[Any], tgt: Connection[Any], options: RunOpt
                     " VALUES (%s, 'done', %s, %s, now())", [relation, rows, rows])
 
 
-def write_archive(src: Connection[Any], directory: Path, key: bytes, source: str) -> str:
+def write_archive(src: Connection[Any], directory: Path, key: bytes, source: str,
+                  kill: KillSwitch | None = None) -> str:
     """All archive items into `directory` (rewritten whole on a rerun); the manifest's SHA-256."""
     directory.mkdir(parents=True, exist_ok=True)
     files, skipped = [], []
@@ -350,6 +351,8 @@ def write_archive(src: Connection[Any], directory: Path, key: bytes, source: str
             skipped.append(item.source)
             continue
         files.append(archive_mod.archive_item(src, item, directory, key))
+        if kill:
+            kill.hit("archive_file")
     return archive_mod.write_manifest(directory, key, files, source, skipped)
 
 

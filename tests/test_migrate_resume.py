@@ -1,0 +1,76 @@
+"""Resumability: `oxkair migrate run` SIGKILLed at several points finishes on rerun, exactly once."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from oxkair.local import LocalServer
+from tests.fixtures.supabase import Source, Target, oxkair
+
+KEY = base64.b64encode(os.urandom(32)).decode()
+
+
+def _run(target: Target, src: Source, tmp: Path, kill: str | None = None) -> Any:
+    env = {**target.env, "OXKAIR_ARCHIVE_KEY": KEY}
+    if kill:
+        env["OXKAIR_MIGRATE_TEST_KILL"] = kill
+    return oxkair(env, "migrate", "run", "--source", src.url, "--chunk-rows", "7",
+                  "--archive-dir", str(tmp / "archive"), "--report", str(tmp / "report.csv"), cwd=tmp)
+
+
+def _outcome(server: LocalServer, target: Target, src: Source) -> dict[str, Any]:
+    """What must be equal after any history of kills: content hashes, accounting, audit entries."""
+    done = oxkair({**target.env}, "migrate", "verify", "--source", src.url, "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    hashes = {c["table"]: (c["target_sha256"], c["compared"], c["quarantined"])
+              for c in json.loads(done.stdout)}
+    with psycopg.connect(**{**server.superuser_conninfo(), "dbname": target.dbname}) as conn:
+        state = conn.execute("SELECT table_name, source_rows, migrated, quarantined, excluded, content_sha256"
+                             " FROM migration.table_state ORDER BY table_name").fetchall()
+        audits = conn.execute("SELECT table_name, count(*) FROM audit.log WHERE action = 'MIGRATION'"
+                              " GROUP BY 1 ORDER BY 1").fetchall()
+        quarantine = conn.execute("SELECT table_name, source_id, reason FROM migration.quarantine"
+                                  " ORDER BY 1, 2").fetchall()
+    return {"hashes": hashes, "state": state, "audits": audits, "quarantine": quarantine}
+
+
+@pytest.fixture(scope="module")
+def reference(server: LocalServer, supabase_source: Source, cli_env: dict[str, str],
+              tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from tests.fixtures.supabase import drop_database, new_target
+
+    target = new_target(server, cli_env)
+    tmp = tmp_path_factory.mktemp("reference")
+    done = _run(target, supabase_source, tmp)
+    assert done.returncode == 0, done.stderr
+    yield _outcome(server, target, supabase_source)
+    drop_database(server, target.dbname)
+
+
+@pytest.mark.parametrize("kills", [
+    ["after_classify:1"],                       # users classified, nothing copied
+    ["before_commit:2"],                        # inside a chunk's transaction
+    ["after_chunk:9", "after_chunk:3"],         # twice, in different tables
+    ["after_classify:5", "before_commit:4"],    # late tables
+    ["archive_file:2"],                         # tables done, archive half written
+])
+def test_killed_run_finishes_on_rerun_with_the_same_content(
+        kills: list[str], reference: Any, server: LocalServer, supabase_source: Source,
+        make_target: Any, tmp_path: Path) -> None:
+    target = make_target()
+    for kill in kills:
+        killed = _run(target, supabase_source, tmp_path, kill)
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+    final = _run(target, supabase_source, tmp_path)
+    assert final.returncode == 0, final.stderr
+    assert _outcome(server, target, supabase_source) == reference
+    manifest = json.loads((tmp_path / "archive" / "manifest.json").read_text())
+    assert len(manifest["files"]) == 7
