@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import warnings
@@ -15,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from oxkair.auth import cli as auth_cli
 from oxkair.config import InsecureSettingWarning, Settings, load_settings
 from oxkair.errors import OxkairError
 from oxkair.migrate.cli import app as migrate_app
@@ -34,6 +34,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(migrate_app, name="migrate")  # oxkair migrate plan|run|verify|status
 app.add_typer(ops_app)  # oxkair backup ..., oxkair check
+app.add_typer(auth_cli.app, name="auth")  # oxkair auth rotate-keys
+app.add_typer(auth_cli.outbox_app, name="outbox")  # oxkair outbox [send]
 
 
 def _settings() -> Settings:
@@ -188,27 +190,37 @@ def audit_export(
 
 # ───────────────────────────────────────────────────────────────── serve
 @app.command("serve")
-def serve() -> None:
-    """Start the embedded server (unless PGHOST is set), apply the schema, stay up until Ctrl-C."""
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="HTTP port")] = 8000,
+) -> None:
+    """Start the embedded server (unless PGHOST is set), apply the schema, serve the HTTP API
+    until Ctrl-C."""
+    import uvicorn
+
+    from oxkair.api import create_app
     from oxkair.db import admin_params
     from oxkair.schema.runner import upgrade
 
     settings = _settings()
     server = _server(settings) if settings.embedded else None
     started = server.start() if server else False
-    applied = upgrade(admin_params(settings))
-    console.print(f"schema: {'applied ' + ', '.join(applied) if applied else 'up to date'}")
-    if server:
-        console.print(f"embedded PostgreSQL {server.status()['version']} on 127.0.0.1:{server.port}"
-                      " (TLS only, verify-full)")
-        console.print(f"  connect:  oxkair local psql     or  psql \"{server.url()}\"")
-    else:
-        console.print(f"server: {settings.pghost}:{settings.pgport}/{settings.pgdatabase}")
-    console.print("ready; Ctrl-C to stop")
-    stop_signals = {signal.SIGINT, signal.SIGTERM}
-    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
     try:
-        signal.sigwait(stop_signals)
+        applied = upgrade(admin_params(settings))
+        console.print(f"schema: {'applied ' + ', '.join(applied) if applied else 'up to date'}")
+        if server:
+            console.print(f"embedded PostgreSQL {server.status()['version']} on 127.0.0.1:{server.port}"
+                          " (TLS only, verify-full)")
+            console.print(f"  connect:  oxkair local psql     or  psql \"{server.url()}\"")
+        else:
+            console.print(f"server: {settings.pghost}:{settings.pgport}/{settings.pgdatabase}")
+        if not settings.oxkair_require_email_verification:
+            err.print("[yellow]warning:[/] OXKAIR_REQUIRE_EMAIL_VERIFICATION=false: unverified addresses "
+                      "can sign in (local trials only)")
+        console.print(f"API on http://{host}:{port}  (emails: oxkair outbox); Ctrl-C to stop")
+        # uvicorn handles SIGINT/SIGTERM itself and returns once it has shut down.
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                    server_header=False, date_header=False)
     finally:
         if server and started:
             server.stop()

@@ -1,0 +1,1 @@
+"""Authentication replacing Supabase Auth: passwords, tokens, sessions, MFA, OIDC, email outbox."""
