@@ -53,4 +53,13 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".${extras}"
+# Test-only: Azurite, Microsoft's Azure Storage emulator (npm), for the Blob backup destination.
+if [ -n "$extras" ] && [ ! -x .venv/node/node_modules/.bin/azurite-blob ]; then
+  if command -v npm >/dev/null; then
+    npm install --silent --no-audit --no-fund --prefix .venv/node azurite@3 >/dev/null \
+      || echo "azurite not installed: the Azure Blob backup tests will be skipped" >&2
+  else
+    echo "npm not found: the Azure Blob backup tests will be skipped (they need Azurite)" >&2
+  fi
+fi
 echo "oxkair installed in .venv (run: .venv/bin/oxkair --help)"
