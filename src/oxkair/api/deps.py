@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -25,9 +26,13 @@ _bearer = HTTPBearer(auto_error=False, description="an access token from POST /a
 def client_addr(request: Request) -> str | None:
     """The caller's IP as the server saw it (uvicorn applies trusted proxy headers); None when
     it is not an IP address (the audit trail stores inet)."""
-    host = request.client.host if request.client else None
+    return _valid_ip(request.client.host) if request.client else None
+
+
+@lru_cache(maxsize=4096)
+def _valid_ip(host: str) -> str | None:
     try:
-        return str(ipaddress.ip_address(host)) if host else None
+        return str(ipaddress.ip_address(host))
     except ValueError:
         return None
 
