@@ -93,6 +93,10 @@ class Settings(BaseSettings):
     oxkair_backup_keep_monthly_years: int = 6
     oxkair_backup_keep_yearly_years: int = 10
 
+    # Case-management API (docs/api.md): anonymous institution searches per IP per window.
+    oxkair_search_rate_per_ip: int = 120
+    oxkair_search_rate_window: int = 60
+
     @property
     def embedded(self) -> bool:
         return not self.pghost

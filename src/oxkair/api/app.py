@@ -8,8 +8,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from oxkair import web
 from oxkair.api import problems
-from oxkair.api.routes import auth, health, jwks
+from oxkair.api.routes import auth, cases, health, institutions, jwks, profile, providers
 from oxkair.api.security import SecurityMiddleware
 from oxkair.auth.runtime import AuthRuntime
 from oxkair.auth.service import AuthService
@@ -45,4 +46,9 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(jwks.router)
     app.include_router(auth.router)
+    app.include_router(institutions.router)
+    app.include_router(profile.router)
+    app.include_router(providers.router)
+    app.include_router(cases.router)
+    app.include_router(web.router)
     return app

@@ -1,0 +1,47 @@
+"""Helpers of the case-management routes: the PHI access log, documented problems."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import Request
+from psycopg import Connection
+
+_PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+_PROBLEM = {"content": {"application/problem+json": {"schema": _PROBLEM_SCHEMA}}}
+
+# Every route of these routers answers RFC 9457 problem documents for its errors.
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    "4XX": {"description": "A problem document (RFC 9457)", **_PROBLEM},
+    503: {"description": "Busy or the database is unreachable; retry", **_PROBLEM},
+}
+
+
+def endpoint(request: Request) -> str:
+    """The route template (never the concrete path: it holds ids, not names)."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", None) or request.url.path
+    return f"{request.method} {path}"
+
+
+def log_access(conn: Connection[Any], request: Request, ids: list[str], **detail: Any) -> None:
+    """One entry in the audit trail's access log for the PHI rows this response carries.
+
+    The user and the client address come from the transaction's claims and settings."""
+    if not ids:
+        return
+    conn.execute(
+        "SELECT audit.log_access('public.medical_notes', %s, %s::jsonb)",
+        [ids, json.dumps({"endpoint": endpoint(request), **detail}, default=str)],
+    )

@@ -1,0 +1,79 @@
+"""Page routes: each renders a template; the page's script calls the JSON API with the user's token."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from oxkair.api.problems import Problem
+
+router = APIRouter(include_in_schema=False)
+
+_STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+                 ".svg": "image/svg+xml"}
+
+
+@cache
+def _env() -> Environment:
+    return Environment(loader=PackageLoader("oxkair.web", "templates"), autoescape=select_autoescape(),
+                       auto_reload=False)
+
+
+def render(name: str, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_env().get_template(name).render(**context))
+
+
+@cache
+def _static(name: str) -> bytes | None:
+    path = files("oxkair.web").joinpath("static").joinpath(name)
+    return path.read_bytes() if path.is_file() else None
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    """The pages' script and style sheet (a fixed set of files; no directory walking)."""
+    suffix = name[name.rfind("."):] if "." in name else ""
+    if "/" in name or suffix not in _STATIC_TYPES or (data := _static(name)) is None:
+        raise Problem(404, "no such file")
+    return Response(data, media_type=_STATIC_TYPES[suffix], headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/app/worklist", status_code=303)
+
+
+@router.get("/signup")
+def signup() -> HTMLResponse:
+    return render("signup.html", page="signup", title="Create your account")
+
+
+@router.get("/verify-email")
+def verify_email() -> HTMLResponse:
+    return render("verify.html", page="verify", title="Verify your email")
+
+
+@router.get("/login")
+def login() -> HTMLResponse:
+    return render("login.html", page="login", title="Sign in")
+
+
+@router.get("/app/worklist")
+def worklist() -> HTMLResponse:
+    return render("worklist.html", page="worklist", title="Worklist", app=True)
+
+
+@router.get("/app/cases/{case_id}")
+def case(case_id: UUID) -> HTMLResponse:
+    return render("case.html", page="case", title="Case", app=True, case_id=str(case_id))
+
+
+@router.get("/app/settings")
+def settings() -> HTMLResponse:
+    return render("settings.html", page="settings", title="Settings", app=True)

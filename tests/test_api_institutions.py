@@ -1,0 +1,92 @@
+"""Institution search and suggestion, profile and settings through HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from oxkair.local import LocalServer
+from tests.fixtures.cases import Tenant, new_institution
+
+
+def test_search_is_accent_and_case_insensitive_prefix_and_fuzzy(
+    client: TestClient, server: LocalServer
+) -> None:
+    new_institution(server, "Hôpital Zéphyrin-Quenneville", "zephyrin-q.example")
+    for q in ("hopital zephyrin", "ZÉPHYRIN", "zephyr", "Hopital Zefyrin Quenneville"):
+        r = client.get("/institutions/search", params={"q": q})
+        assert r.status_code == 200, r.text
+        names = [i["name"] for i in r.json()["items"]]
+        assert "Hôpital Zéphyrin-Quenneville" in names, q
+        assert set(r.json()["items"][0]) == {"id", "name", "score"}
+
+
+def test_search_best_first_and_at_most_20(client: TestClient, server: LocalServer) -> None:
+    for n in range(25):
+        new_institution(server, f"Xylophon Clinic {n:02d}", f"xylo{n}.example")
+    new_institution(server, "Xylophon", "xylophon.example")
+    r = client.get("/institutions/search", params={"q": "xylophon"})
+    items = r.json()["items"]
+    assert len(items) == 20 and items[0]["name"] == "Xylophon"
+    assert [i["score"] for i in items] == sorted((i["score"] for i in items), reverse=True)
+
+
+def test_suggest_from_the_email_domain(client: TestClient, server: LocalServer) -> None:
+    new_institution(server, "Mayo Clinic Test", "mayoclinic-test.example")
+    r = client.get("/institutions/suggest", params={"email": "john.doe@mayoclinic-test.example"})
+    assert r.status_code == 200
+    assert [i["name"] for i in r.json()["items"]] == ["Mayo Clinic Test"]
+    assert "email_domains" not in r.text
+    r = client.get("/institutions/suggest", params={"email": "john.doe@nowhere.invalid"})
+    assert r.json()["items"] == []
+    assert client.get("/institutions/suggest", params={"email": "no-at-sign"}).status_code == 422
+
+
+def test_bad_search_input_is_422(client: TestClient) -> None:
+    for q in ("", "x" * 101, "a\u0000b"):
+        r = client.get("/institutions/search", params={"q": q})
+        assert r.status_code == 422, q
+        assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_anonymous_search_is_rate_limited(make_client: Callable[..., TestClient]) -> None:
+    c = make_client(oxkair_search_rate_per_ip=5)
+    codes = [c.get("/institutions/search", params={"q": "clinic"}).status_code for _ in range(7)]
+    assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
+    r = c.get("/institutions/search", params={"q": "clinic"})
+    assert int(r.headers["retry-after"]) >= 1
+
+
+def test_signed_in_search_is_not_limited_but_checks_the_token(
+    make_client: Callable[..., TestClient], tenants: dict[str, Tenant]
+) -> None:
+    c = make_client(oxkair_search_rate_per_ip=2)
+    auth = tenants["A"].members["coder"].auth
+    assert all(c.get("/institutions/search", params={"q": "tenant"}, headers=auth).status_code == 200
+               for _ in range(5))
+    r = c.get("/institutions/search", params={"q": "tenant"}, headers={"Authorization": "Bearer nope"})
+    assert r.status_code == 401
+
+
+def test_profile_edit_but_never_institution_or_category(
+    case_client: TestClient, tenants: dict[str, Tenant]
+) -> None:
+    coder = tenants["A"].members["coder2"]
+    r = case_client.patch("/me/profile", json={"first_name": "Renamed", "npi": "1234567890"},
+                          headers=coder.auth)
+    assert r.status_code == 200 and r.json()["name"] == "Renamed Tester" and r.json()["npi"] == "1234567890"
+    for forbidden in ({"institution_id": tenants["B"].id}, {"user_category": "Provider"},
+                      {"verification_status": "verified"}, {"first_name": None}):
+        r = case_client.patch("/me/profile", json=forbidden, headers=coder.auth)
+        assert r.status_code == 422, forbidden
+    r = case_client.get("/me/profile", headers=coder.auth)
+    assert r.json()["institution_id"] == tenants["A"].id and r.json()["user_category"] == "Medical Coder"
+
+
+def test_settings_theme(case_client: TestClient, tenants: dict[str, Tenant]) -> None:
+    auth = tenants["A"].members["provider2"].auth
+    assert case_client.get("/me/settings", headers=auth).json()["theme"] == "light"
+    assert case_client.patch("/me/settings", json={"theme": "dark"}, headers=auth).json()["theme"] == "dark"
+    assert case_client.get("/me/settings", headers=auth).json()["theme"] == "dark"
+    assert case_client.patch("/me/settings", json={"theme": "neon"}, headers=auth).status_code == 422
