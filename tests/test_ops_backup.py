@@ -171,7 +171,7 @@ def test_verify_reports_tables_that_differ(backup_settings: Settings, backup_key
     copy = _copy_backup(*made, tmp_path)
     manifest = Manifest.from_json(copy.get_text(f"{made[1].name}{ops.MANIFEST_SUFFIX}"))
     manifest.tables["public.medical_notes"].rows += 1
-    manifest.tables["auth.users"].hmac_sha256 = "0" * 64
+    manifest.tables["auth.users"].content_hash = "0" * 64
     manifest.sign(backup_key)
     copy.put_text(f"{manifest.name}{ops.MANIFEST_SUFFIX}", manifest.to_json())
     result = ops.verify_backup(backup_settings, copy, backup_key)

@@ -267,7 +267,7 @@ def compare(expected: dict[str, TableDigest], actual: dict[str, TableDigest]) ->
             problems.append(f"{table}: in the manifest but not restored")
         elif want.rows != got.rows:
             problems.append(f"{table}: {got.rows} rows restored, manifest says {want.rows}")
-        elif want.hmac_sha256 != got.hmac_sha256:
+        elif want.content_hash != got.content_hash:
             problems.append(f"{table}: content hash differs from the manifest")
     return problems
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from importlib.resources import files
@@ -14,6 +15,7 @@ from oxkair.errors import OxkairError
 from oxkair.ops.crypto import BackupKey, CorruptBackupError
 
 FORMAT = "oxkair-backup/1"
+_MASK = (1 << 256) - 1
 BACKUP_ROLE = "oxkair_backup"
 TABLES_SQL = files("oxkair.ops").joinpath("tables.sql").read_text()
 # Fixed output settings, so that a table hashes the same on any server it is restored to.
@@ -24,7 +26,7 @@ HASH_SETTINGS = {"DateStyle": "ISO, YMD", "IntervalStyle": "postgres", "TimeZone
 @dataclass
 class TableDigest:
     rows: int
-    hmac_sha256: str
+    content_hash: str
 
 
 @dataclass
@@ -44,8 +46,8 @@ class Manifest:
     dump_bytes: int = 0
     pg_dump_version: str = ""
     encryption: str = "AES-256-GCM, 1 MiB chunks, HKDF-SHA256 per-file key"
-    content_hash: str = ("HMAC-SHA256 (key-derived) of COPY text output ordered by primary key, "
-                         "DateStyle ISO/UTC")
+    content_hash: str = ("sum mod 2^256 of keyed BLAKE2b-256 of each row's COPY text line "
+                         "(DateStyle ISO, TimeZone UTC)")
     format: str = FORMAT
     mac: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -89,7 +91,6 @@ class TableInfo:
     schema: str
     name: str
     columns: list[str]
-    primary_key: list[str] | None
     rls: bool
     readable: bool
     backup_policy: bool
@@ -108,32 +109,26 @@ def unreadable_tables(tables: list[TableInfo]) -> list[str]:
     return [t.qualified for t in tables if not t.readable or (t.rls and not t.backup_policy)]
 
 
-def _order_by(table: TableInfo) -> sql.Composable:
-    if table.primary_key:
-        parts = []
-        for entry in table.primary_key:
-            column, _, collatable = entry.partition(" ")
-            ident = sql.Identifier(column)
-            parts.append(sql.SQL("{} COLLATE \"C\"").format(ident) if collatable else ident)
-        return sql.SQL(", ").join(parts)
-    return sql.SQL("t::text COLLATE \"C\"")
-
-
 def table_digest(conn: Connection[Any], table: TableInfo, key: BackupKey) -> TableDigest:
-    """Row count and keyed hash of one table, read as oxkair_backup in the current snapshot."""
-    import hashlib
-    import hmac
+    """Row count and keyed hash of one table, read as oxkair_backup in the current snapshot.
 
-    mac = hmac.new(key.subkey("content"), digestmod=hashlib.sha256)
-    query = sql.SQL("COPY (SELECT {cols} FROM ONLY {schema}.{table} AS t ORDER BY {order}) TO STDOUT").format(
+    Order-independent, so no sort is needed (the scan runs beside pg_dump's): the sum modulo
+    2^256 of a keyed BLAKE2b-256 of each row's COPY text line. Without the key, no row set can
+    be made to match a given sum.
+    """
+    row_key = key.subkey("content")
+    total, rows = 0, 0
+    query = sql.SQL("COPY (SELECT {cols} FROM ONLY {schema}.{table} AS t) TO STDOUT").format(
         cols=sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(c)) for c in table.columns),
-        schema=sql.Identifier(table.schema), table=sql.Identifier(table.name), order=_order_by(table))
-    rows = 0
+        schema=sql.Identifier(table.schema), table=sql.Identifier(table.name))
     with conn.cursor() as cur, cur.copy(query) as copy:
         for data in copy:
-            mac.update(data)
-            rows += bytes(data).count(b"\n")
-    return TableDigest(rows=rows, hmac_sha256=mac.hexdigest())
+            # One message is one row ending in a newline (text COPY escapes newlines in values).
+            for line in bytes(data).split(b"\n")[:-1]:
+                digest = hashlib.blake2b(line, key=row_key, digest_size=32).digest()
+                total = (total + int.from_bytes(digest, "big")) & _MASK
+                rows += 1
+    return TableDigest(rows=rows, content_hash=f"{total:064x}")
 
 
 def prepare_snapshot_session(conn: Connection[Any]) -> None:

@@ -1,16 +1,10 @@
--- The tables a backup holds, with what hashing them needs: columns in order, the primary
--- key (for a stable row order), and whether oxkair_backup can read every row.
+-- The tables a backup holds, with their columns in order and whether oxkair_backup can read
+-- every row.
 SELECT n.nspname AS schema,
        c.relname AS name,
        (SELECT array_agg(a.attname::text ORDER BY a.attnum)
           FROM pg_catalog.pg_attribute a
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
-       (SELECT array_agg(a.attname::text || CASE WHEN a.attcollation <> 0 THEN ' C' ELSE '' END
-                         ORDER BY k.ord)
-          FROM pg_catalog.pg_index i
-          CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
-          JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-         WHERE i.indrelid = c.oid AND i.indisprimary) AS primary_key,
        c.relrowsecurity AS rls,
        pg_catalog.has_table_privilege('oxkair_backup', c.oid, 'SELECT') AS readable,
        EXISTS (SELECT FROM pg_catalog.pg_policy p

@@ -1,0 +1,125 @@
+"""Benchmark: `oxkair backup create` + `verify` of a 100k-note database vs. plain `pg_dump -Fc`.
+
+Runs a throwaway embedded server, bulk-loads the notes (superuser, triggers skipped), then times
+in the same run: plain pg_dump -Fc to a file (the anchor), backup create (dump + AES-256-GCM +
+keyed table hashes in one snapshot), backup verify (restore into a scratch database + re-hash).
+Usage: .venv/bin/python bench/backup.py [--quick] [--notes N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+from oxkair.config import Settings
+from oxkair.db import admin_params
+from oxkair.local import LocalServer
+from oxkair.ops import backup as ops
+from oxkair.ops.crypto import BackupKey
+from oxkair.ops.pgtools import pg_env, tool
+from oxkair.ops.storage import DirectoryStorage
+from oxkair.schema.runner import upgrade
+
+LOAD_SQL = """
+SET session_replication_role = replica;  -- bulk load: no audit or invariant triggers
+INSERT INTO public.institutions (id, name, email_domains)
+SELECT ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, 'Bench Hospital ' || i,
+       ARRAY['bench' || i || '.example.org']
+  FROM generate_series(1, 20) i;
+INSERT INTO auth.users (id, email, password_hash, email_confirmed_at)
+SELECT ('00000000-0000-4000-9000-' || lpad(i::text, 12, '0'))::uuid, 'bench' || i || '@example.org',
+       '$argon2id$v=19$m=19456,t=2,p=1$' || md5(i::text), now()
+  FROM generate_series(1, %(users)s) i;
+INSERT INTO public.profiles (id, first_name, last_name, user_category, institution_id)
+SELECT ('00000000-0000-4000-9000-' || lpad(i::text, 12, '0'))::uuid, 'First' || i, 'Last' || i,
+       CASE WHEN i % 4 = 0 THEN 'Provider' ELSE 'Medical Coder' END,
+       ('00000000-0000-4000-8000-' || lpad((i % 20 + 1)::text, 12, '0'))::uuid
+  FROM generate_series(1, %(users)s) i;
+INSERT INTO public.user_settings (id)
+SELECT ('00000000-0000-4000-9000-' || lpad(i::text, 12, '0'))::uuid FROM generate_series(1, %(users)s) i;
+-- Notes of a few KB each: clinical-looking text that compresses about as well as real notes.
+INSERT INTO public.medical_notes (user_id, provider_user_id, institution_id, mrn, date_of_service,
+       status, case_number, operative_notes, progress_notes, discharge_notes, billable_notes,
+       ai_raw_output, summary_data)
+SELECT ('00000000-0000-4000-9000-' || lpad((i % %(users)s + 1)::text, 12, '0'))::uuid,
+       ('00000000-0000-4000-9000-' || lpad(((i % (%(users)s / 4)) * 4 + 4)::text, 12, '0'))::uuid,
+       ('00000000-0000-4000-8000-' || lpad((i % 20 + 1)::text, 12, '0'))::uuid,
+       'MRN' || lpad(i::text, 9, '0'), now() - (i % 900) * interval '1 day',
+       (ARRAY['INCOMPLETE', 'PENDING_CODER_REVIEW', 'PENDING_PROVIDER_REVIEW', 'PENDING_BILLING'])[i % 4 + 1],
+       'CASE-' || lpad(i::text, 9, '0'),
+       'Patient ' || i || ' underwent laparoscopic procedure; findings ' || md5(i::text) || ' '
+         || repeat('Incision closed in layers, estimated blood loss ' || (i % 300) || ' mL. ', 12)
+         || md5((i * 7)::text),
+       repeat('Vitals stable, pain controlled, ambulating. ' || md5((i * 3)::text) || ' ', 10),
+       'Discharged home day ' || (i % 5) || '. ' || repeat(md5((i * 11)::text), 8),
+       ARRAY['47562', '49320', 'K80.20'],
+       jsonb_build_object('codes', jsonb_build_array('47562', 'K80.' || (i % 99)),
+                          'confidence', (i % 100) / 100.0, 'rationale', repeat(md5((i * 13)::text), 6)),
+       jsonb_build_object('summary', 'Case ' || i, 'hash', md5((i * 17)::text))
+  FROM generate_series(1, %(notes)s) i;
+ANALYZE;
+"""
+
+
+def timed(label: str, fn: object) -> float:
+    start = time.perf_counter()
+    fn()  # type: ignore[operator]
+    elapsed = time.perf_counter() - start
+    print(f"  {label:<34} {elapsed:8.2f} s", flush=True)
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5,000 notes (CI smoke run)")
+    parser.add_argument("--notes", type=int, default=None, help="number of notes (default 100,000)")
+    args = parser.parse_args()
+    notes = args.notes or (5_000 if args.quick else 100_000)
+    users = max(40, notes // 50)
+    with tempfile.TemporaryDirectory(prefix="oxkair-bench-") as tmp:
+        home = Path(tmp) / ".oxkair"
+        settings = Settings(oxkair_home=home, _env_file=None)  # type: ignore[call-arg]
+        server = LocalServer(home)
+        server.start()
+        try:
+            upgrade(admin_params(settings))
+            print(f"loading {notes:,} notes, {users:,} users ...", flush=True)
+            with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as su:
+                su.execute(LOAD_SQL.replace("%(users)s", str(users)).replace("%(notes)s", str(notes)))
+                size = su.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()
+            print(f"database size: {size[0] if size else '?'}")
+            key = BackupKey.from_setting(BackupKey.generate())
+            storage = DirectoryStorage(Path(tmp) / "backups")
+            plain = Path(tmp) / "plain.dump"
+            params = admin_params(settings)
+            anchor_args = [tool("pg_dump"), "--format=custom", f"--file={plain}", f"--role={ops.BACKUP_ROLE}",
+                           "--enable-row-security", "--no-password"]
+
+            def plain_dump() -> None:
+                subprocess.run(anchor_args, env=pg_env(params), check=True)
+
+            print("timings:")
+            anchor = timed("pg_dump -Fc (anchor)", plain_dump)
+            made: list[ops.Manifest] = []
+            create = timed("oxkair backup create", lambda: made.append(
+                ops.create_backup(settings, storage, key)))
+            verify = timed("oxkair backup verify", lambda: ops.verify_backup(settings, storage, key))
+            manifest = made[0]
+            print(f"plain dump {plain.stat().st_size / 1e6:.1f} MB; encrypted backup "
+                  f"{manifest.file_bytes / 1e6:.1f} MB; "
+                  f"{manifest.tables['public.medical_notes'].rows:,} notes in the manifest")
+            print(f"ratio create / pg_dump:           {create / anchor:5.2f}x  (target <= 1.5x)")
+            print(f"ratio (create + verify) / pg_dump: {(create + verify) / anchor:5.2f}x")
+        finally:
+            server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,16 @@
+"""bench/backup.py runs at its --quick size, so it never rots (figures are not asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "backup.py"
+
+
+def test_backup_benchmark_runs_quick() -> None:
+    result = subprocess.run([sys.executable, str(BENCH), "--quick"], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ratio create / pg_dump" in result.stdout
