@@ -193,6 +193,7 @@ def audit_export(
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="HTTP port")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="load demo data and print a demo login")] = False,
 ) -> None:
     """Start the embedded server (unless PGHOST is set), apply the schema, serve the HTTP API
     until Ctrl-C."""
@@ -214,6 +215,10 @@ def serve(
             console.print(f"  connect:  oxkair local psql     or  psql \"{server.url()}\"")
         else:
             console.print(f"server: {settings.pghost}:{settings.pgport}/{settings.pgdatabase}")
+        if demo:
+            from oxkair.demo.cli import load_and_report
+
+            load_and_report(settings, console)
         if not settings.oxkair_require_email_verification:
             err.print("[yellow]warning:[/] OXKAIR_REQUIRE_EMAIL_VERIFICATION=false: unverified addresses "
                       "can sign in (local trials only)")
