@@ -8,12 +8,13 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
 from oxkair.db.connect import ENTRA_SCOPE, ConnParams
 from oxkair.errors import OxkairError, SetupError
-from oxkair.local.binaries import find_binaries
+from oxkair.local.binaries import PgBinaries, find_binaries
 
 Progress = Callable[[int], None]
 
@@ -40,10 +41,16 @@ def pg_env(params: ConnParams) -> dict[str, str]:
     return env
 
 
+@cache
+def _binaries() -> PgBinaries:
+    return find_binaries()
+
+
 def tool(name: str) -> str:
-    return find_binaries().tool(name)
+    return _binaries().tool(name)
 
 
+@cache
 def tool_version(name: str) -> str:
     out = subprocess.run([tool(name), "--version"], capture_output=True, text=True, check=False)
     return out.stdout.strip()
