@@ -43,6 +43,12 @@ if ! pg_ready; then
   apt_install "postgresql-$major" "postgresql-$major-pgaudit" postgresql-contrib
 fi
 
+# ── --dev only: Debian's chromium for the browser tests (Playwright drives it; never a download).
+if [ -n "$extras" ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
+  echo "installing chromium for the browser tests (apt)"
+  apt_install chromium
+fi
+
 if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   echo "oxkair needs Python >= 3.11 (python3 is $(python3 --version 2>&1))" >&2
   exit 2

@@ -1,0 +1,46 @@
+"""The pages as the server renders them: every page answers, with labels, no inline script, strict CSP."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+PAGES = ["/signup", "/login", "/verify-email", "/app/worklist", "/app/settings",
+         "/app/cases/00000000-0000-4000-8000-000000000000"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_accessibly(client: TestClient, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    html = r.text
+    assert '<html lang="en"' in html and "<main" in html
+    assert "script-src" not in html and not re.search(r"<script(?![^>]*\bsrc=)", html)  # no inline script
+    assert not re.search(r"\son[a-z]+=", html) and "style=" not in html  # CSP 'self' holds
+    for field_id in re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html):
+        assert f'for="{field_id}"' in html or re.search(
+            rf'<label>\s*<input[^>]*id="{field_id}"', html), f"{path}: #{field_id} has no label"
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_static_files_and_nothing_else(client: TestClient) -> None:
+    assert client.get("/static/app.js").headers["content-type"].startswith("text/javascript")
+    assert client.get("/static/app.css").status_code == 200
+    for bad in ("/static/../routes.py", "/static/routes.py", "/static/nope.js",
+                "/static/%2e%2e%2f__init__.py"):
+        assert client.get(bad).status_code == 404, bad
+
+
+def test_pages_are_not_in_the_api_document(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/signup" not in paths and "/static/{name}" not in paths
+    assert {"/cases", "/cases/{case_id}", "/cases/{case_id}/transition", "/providers", "/me/profile",
+            "/me/settings", "/institutions/search", "/institutions/suggest"} <= set(paths)
+
+
+def test_root_goes_to_the_worklist(client: TestClient) -> None:
+    r = client.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/app/worklist"
