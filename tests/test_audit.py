@@ -173,3 +173,21 @@ def test_export_writes_every_entry(committed_entries: Connection[Any], cli_env: 
     lines = out.read_text().splitlines()
     assert count and len(lines) == count[0]
     assert '"hash": "' in lines[-1]
+
+
+def test_concurrent_writers_keep_every_chain_intact(server: LocalServer) -> None:
+    """12 connections (more than the 8 lanes, so lanes are shared) writing at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def writer(n: int) -> None:
+        with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as conn:
+            for i in range(25):
+                conn.execute("INSERT INTO public.institutions (name) VALUES (%s)", [f"Concurrent {n}-{i}"])
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        list(pool.map(writer, range(12)))
+    with psycopg.connect(**server.superuser_conninfo()) as conn:
+        assert conn.execute("SELECT * FROM audit.verify_chain()").fetchall() == []
+        written = conn.execute("SELECT count(*) FROM audit.log WHERE table_name = 'public.institutions'"
+                               " AND new_values->>'name' LIKE 'Concurrent %'").fetchone()
+        assert written == (300,)

@@ -11,7 +11,8 @@ GRANT CREATE ON SCHEMA app, audit, public TO oxkair_definer;
 CREATE TABLE audit.chain_head (
   lane smallint PRIMARY KEY CHECK (lane BETWEEN 0 AND 7),
   seq bigint NOT NULL DEFAULT 0,
-  hash bytea NOT NULL
+  hash bytea NOT NULL,
+  prev_hash bytea              -- the hash before the last append (lets one UPDATE do it all)
 );
 INSERT INTO audit.chain_head (lane, hash)
 SELECT l, sha256(convert_to('oxkair audit genesis ' || l, 'UTF8'))
@@ -97,11 +98,16 @@ DECLARE
   v_client inet := coalesce(nullif(current_setting('request.client_addr', true), '')::inet,
                             inet_client_addr());
 BEGIN
-  -- The row lock on the lane's head orders the lane's entries until this transaction ends.
-  SELECT h.seq + 1, h.hash INTO v_seq, v_prev FROM audit.chain_head h WHERE h.lane = v_lane FOR UPDATE;
-  v_hash := audit.entry_hash(v_prev, v_lane, v_seq, v_at, v_txid, v_actor, p_db_role, session_user,
-                             v_client, p_action, p_table, p_row_id, p_old, p_new, p_detail);
-  UPDATE audit.chain_head SET seq = v_seq, hash = v_hash WHERE lane = v_lane;
+  -- One statement advances the lane: its row lock orders the lane's entries until this
+  -- transaction ends, and SET sees the previous head (re-read if a concurrent append won).
+  UPDATE audit.chain_head h
+     SET seq = h.seq + 1,
+         prev_hash = h.hash,
+         hash = audit.entry_hash(h.hash, v_lane, h.seq + 1, v_at, v_txid, v_actor, p_db_role,
+                                 session_user, v_client, p_action, p_table, p_row_id, p_old, p_new,
+                                 p_detail)
+   WHERE h.lane = v_lane
+  RETURNING h.seq, h.prev_hash, h.hash INTO v_seq, v_prev, v_hash;
   INSERT INTO audit.log (lane, seq, at, txid, actor_user_id, db_role, session_role, client_addr,
                          action, table_name, row_id, old_values, new_values, detail, prev_hash, hash)
   VALUES (v_lane, v_seq, v_at, v_txid, v_actor, p_db_role, session_user, v_client,
