@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from oxkair.config import Settings
+from oxkair.errors import OxkairError
 from oxkair.local import LocalServer
 from oxkair.ops import backup as ops
 from oxkair.ops.crypto import BackupKey, CorruptBackupError, WrongKeyError
@@ -237,3 +238,11 @@ def test_cli_wrong_key(cli_env: dict[str, str], backup_key_text: str,
                     str(storage.path))
     assert wrong.returncode == 1 and "wrong backup key" in wrong.stderr
     assert "Traceback" not in wrong.stderr and backup_key_text not in wrong.stderr
+
+
+def test_backup_names_cannot_be_paths(made: tuple[DirectoryStorage, Manifest]) -> None:
+    storage, manifest = made
+    with pytest.raises(OxkairError, match="not a backup name"):
+        ops.pick(storage, "../../etc/passwd")
+    assert ops.pick(storage, manifest.name + ops.DUMP_SUFFIX).name == manifest.name
+    assert oct((storage.path / f"{manifest.name}{ops.DUMP_SUFFIX}").stat().st_mode & 0o777) == "0o600"

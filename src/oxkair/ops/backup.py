@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import secrets
 import threading
 from collections.abc import Callable
@@ -38,6 +40,7 @@ MANIFEST_SUFFIX = ".manifest.json"
 # pgaudit is server configuration (superuser-only to create on a self-managed server).
 SKIPPED_EXTENSIONS = ("plpgsql", "pgaudit")
 PhaseProgress = Callable[[str, int], None]
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # a file name, never a path
 
 
 def _new_name(now: datetime) -> str:
@@ -74,7 +77,8 @@ def create_backup(settings: Settings, storage: Storage, key: BackupKey,
         args = [tool("pg_dump"), "--format=custom", f"--snapshot={snapshot}", f"--role={BACKUP_ROLE}",
                 "--enable-row-security", "--no-password", *[f"--extension={e}" for e in extensions]]
         failure: list[BaseException] = []
-        with partial.open("wb") as out:
+        # Ciphertext only, but still nobody else's business: owner-only like the directory.
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
             writer = EncryptingWriter(key, out)
 
             def sink(data: bytes) -> None:
@@ -93,8 +97,11 @@ def create_backup(settings: Settings, storage: Storage, key: BackupKey,
             dumper.start()
             try:
                 digests = digest_tables(conn, tables, key)  # same snapshot, in parallel
-            finally:
+            except BaseException:
                 dumper.join()
+                partial.unlink(missing_ok=True)
+                raise
+            dumper.join()
             conn.execute("COMMIT")
         if failure:
             partial.unlink(missing_ok=True)
@@ -145,6 +152,8 @@ def pick(storage: Storage, name: str | None) -> Manifest:
     """The named backup, or the newest complete one."""
     if name:
         name = name.removesuffix(DUMP_SUFFIX).removesuffix(MANIFEST_SUFFIX)
+        if not _NAME.fullmatch(name):
+            raise OxkairError(f"--name: {name!r} is not a backup name (see `oxkair backup list`)")
         return Manifest.from_json(storage.get_text(name + MANIFEST_SUFFIX))
     complete = [b for b in list_backups(storage) if b.manifest and b.has_file]
     if not complete:
