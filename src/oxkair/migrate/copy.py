@@ -158,8 +158,7 @@ def copy_chunk(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chun
                           " FOR UPDATE", [spec.target, chunk_no]).fetchone()
         if row is None or row[0]:
             return None
-        tgt.execute(sql.SQL("CREATE UNLOGGED TABLE {} AS SELECT {} FROM {} WITH NO DATA").format(
-            stage, cols, _ident(spec.target)))
+        _create_stage(tgt, stage, cols, spec)
         query = sql.SQL("COPY ({}) TO STDOUT (FORMAT binary)").format(sql.SQL(spec.transform_sql.strip()))
         params = {"lo": lo, "hi": hi, "skip": skip}
         with src.cursor().copy(query, params) as cin, tgt.cursor().copy(
@@ -175,6 +174,19 @@ def copy_chunk(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chun
         kill.hit("before_commit")
     kill.hit("after_chunk")
     return loaded
+
+
+def _create_stage(tgt: Connection[Any], stage: sql.Identifier, cols: sql.Composable, spec: TableSpec) -> None:
+    """An unlogged table shaped like the target's columns, where rows are neither compressed nor
+    moved out of line unless they exceed a page: the target's own TOAST does that work once."""
+    tgt.execute(sql.SQL("CREATE UNLOGGED TABLE {} WITH (toast_tuple_target = 8160, autovacuum_enabled = off)"
+                        " AS SELECT {} FROM {} WITH NO DATA").format(stage, cols, _ident(spec.target)))
+    wide = [str(r[0]) for r in tgt.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND attstorage = 'x'",
+        [stage.as_string(tgt)]).fetchall()]
+    if wide:
+        tgt.execute(sql.SQL("ALTER TABLE {} {}").format(stage, sql.SQL(", ").join(
+            sql.SQL("ALTER COLUMN {} SET STORAGE EXTERNAL").format(sql.Identifier(c)) for c in wide)))
 
 
 def _move(tgt: Connection[Any], spec: TableSpec, stage: sql.Identifier, cols: sql.Composable) -> int:
