@@ -16,6 +16,8 @@ from oxkair.api.problems import Problem
 from oxkair.db import as_end_user
 
 router = APIRouter(prefix="/institutions", tags=["institutions"], responses=PROBLEMS)
+# A token is optional here: `{}` beside the bearer scheme says so in the OpenAPI document.
+OPTIONAL_TOKEN: dict[str, Any] = {"security": [{}]}
 
 
 async def _optional_claims(
@@ -51,14 +53,14 @@ Q = Annotated[str, Query(min_length=1, max_length=100, description="part of the 
 EmailQ = Annotated[str, Query(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$"), NoNul]
 
 
-@router.get("/search", response_model=InstitutionList)
+@router.get("/search", response_model=InstitutionList, openapi_extra=OPTIONAL_TOKEN)
 def search(q: Q, conn: SearchConn) -> InstitutionList:
     """Case- and accent-insensitive, prefix and fuzzy; best first, at most 20."""
     rows = conn.execute("SELECT id, name, score FROM public.search_institutions(%s, 20)", [q]).fetchall()
     return InstitutionList(items=[InstitutionHit(id=r[0], name=r[1], score=r[2]) for r in rows])
 
 
-@router.get("/suggest", response_model=SuggestionList)
+@router.get("/suggest", response_model=SuggestionList, openapi_extra=OPTIONAL_TOKEN)
 def suggest(email: EmailQ, conn: SearchConn) -> SuggestionList:
     """The institutions whose email domain is the address's (john.doe@mayoclinic.org → Mayo Clinic)."""
     rows = conn.execute("SELECT id, name FROM public.suggest_institutions(%s)", [email]).fetchall()
