@@ -141,3 +141,36 @@ def test_locked_answer_time_does_not_reveal_the_account(
     unknown_times = [timed(unknown) for _ in range(5)]
     ratio = statistics.median(unknown_times) / statistics.median(known_times)
     assert 0.7 < ratio < 1.4
+
+
+def test_failures_after_a_quiet_day_start_a_new_count(
+    make_client: Callable[..., TestClient],
+    make_account: Callable[..., Account],
+    superuser: psycopg.Connection[Any],
+) -> None:
+    c = make_client(oxkair_lockout_threshold=3)
+    account = make_account(via=c)
+    login(c, account.email)
+    login(c, account.email)
+    superuser.execute(
+        "UPDATE auth.login_failures SET last_failure_at = now() - interval '25 hours'"
+        " WHERE email_key = encode(sha256(convert_to(lower(%s), 'UTF8')), 'hex')",
+        [account.email],
+    )
+    login(c, account.email)
+    assert login(c, account.email, PASSWORD).status_code == 200
+
+
+def test_prune_removes_only_stale_rows(superuser: psycopg.Connection[Any]) -> None:
+    key = unique_email()
+    superuser.execute(
+        "INSERT INTO auth.rate_limits (bucket, window_start, hits) VALUES (%s, now() - interval '2 days', 1),"
+        " (%s, now(), 1)",
+        [f"old:{key}", f"new:{key}"],
+    )
+    superuser.execute("SELECT auth.prune()")
+    rows = superuser.execute(
+        "SELECT bucket FROM auth.rate_limits WHERE bucket LIKE %s", [f"%{key}"]
+    ).fetchall()
+    assert rows == [(f"new:{key}",)]
+    superuser.execute("DELETE FROM auth.rate_limits WHERE bucket LIKE %s", [f"%{key}"])

@@ -119,8 +119,11 @@ def test_serve_serves_the_api(cli_env: dict[str, str], make_client: Callable[...
         assert r.status_code == 200 and r.json()["database"] is True
         jwks = httpx.get(f"http://127.0.0.1:{port}/.well-known/jwks.json", timeout=5).json()
         assert jwks["keys"]
+        httpx.get(f"http://127.0.0.1:{port}/verify-email?token=one-time-secret-in-the-link", timeout=5)
     finally:
         os.kill(proc.pid, signal.SIGINT)
         out, errs = proc.communicate(timeout=30)
     assert proc.returncode == 0, errs
     assert "Traceback" not in errs
+    assert "GET /verify-email?" in out + errs  # the access log has the line ...
+    assert "one-time-secret-in-the-link" not in out + errs  # ... but not the token

@@ -200,6 +200,7 @@ def serve(
     import uvicorn
 
     from oxkair.api import create_app
+    from oxkair.api.security import uvicorn_log_config
     from oxkair.db import admin_params
     from oxkair.schema.runner import upgrade
 
@@ -225,7 +226,7 @@ def serve(
         console.print(f"API on http://{host}:{port}  (emails: oxkair outbox); Ctrl-C to stop")
         # uvicorn handles SIGINT/SIGTERM itself and returns once it has shut down.
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
-                    server_header=False, date_header=False)
+                    server_header=False, date_header=False, log_config=uvicorn_log_config())
     finally:
         if server and started:
             server.stop()
