@@ -200,3 +200,23 @@ def test_confirming_needs_a_pending_enrolment_and_a_right_code(
     wrong = f"{(int(code_at(secret)) + 1) % 1_000_000:06d}"
     assert client.post("/auth/mfa/verify", json={"code": wrong}, headers=account.auth).status_code == 401
     assert client.post("/auth/mfa/verify", json={"code": code_at(secret)}).status_code == 401  # no token
+
+
+def test_wrong_codes_lock_the_account_across_challenges(
+    make_client: Callable[..., TestClient],
+    make_account: Callable[..., Account],
+    superuser: psycopg.Connection[Any],
+) -> None:
+    c = make_client(oxkair_lockout_threshold=3)
+    account = make_account(via=c)
+    secret, _ = enroll(c, account)
+    first, second = challenge(c, account), challenge(c, account)  # opened with the password
+    right = code_at(secret, 1)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    for _ in range(3):
+        assert c.post("/auth/mfa/verify", json={"mfa_token": first, "code": wrong}).status_code == 401
+    # Locked: the other open challenge no longer answers, even to the right code ...
+    assert c.post("/auth/mfa/verify", json={"mfa_token": second, "code": right}).status_code == 401
+    # ... and no new challenge can be opened.
+    assert c.post("/auth/token", json={"email": account.email, "password": PASSWORD}).status_code == 429
+    assert "AUTH_LOCKOUT" in audit_actions(superuser, account.id)

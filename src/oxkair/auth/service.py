@@ -306,7 +306,16 @@ class AuthService:
                     raise
         if done is None:
             with self._tx(None, client_addr) as conn:
-                conn.execute("SELECT auth.mfa_challenge_fail(%s, %s)", [digest, mfa.CHALLENGE_ATTEMPTS])
+                conn.execute(
+                    "SELECT auth.mfa_challenge_fail(%s, %s, %s, %s, %s)",
+                    [
+                        digest,
+                        mfa.CHALLENGE_ATTEMPTS,
+                        s.oxkair_lockout_threshold,
+                        s.oxkair_lockout_base_seconds,
+                        s.oxkair_lockout_max_seconds,
+                    ],
+                )
             raise AuthError(401, "invalid code")
         return self._grant(
             str(done[0]),
