@@ -209,10 +209,13 @@ def decrypt_archive(directory: Path, out_dir: Path, key: bytes) -> list[dict[str
         if digest.hexdigest() != entry["ciphertext_sha256"]:
             raise OxkairError(f"{entry['file']}: checksum does not match the manifest")
         target = out_dir / f"{entry['name']}.csv"
-        with path.open("rb") as src, target.open("wb") as dst:
-            plain_sha = decrypt_stream(src, dst, key)
-        if plain_sha != entry["plaintext_sha256"]:
-            target.unlink()
-            raise OxkairError(f"{entry['file']}: decrypted content does not match the manifest")
+        try:
+            with path.open("rb") as src, target.open("wb") as dst:
+                plain_sha = decrypt_stream(src, dst, key)
+            if plain_sha != entry["plaintext_sha256"]:
+                raise OxkairError(f"{entry['file']}: decrypted content does not match the manifest")
+        except OxkairError:
+            target.unlink(missing_ok=True)  # never leave unauthenticated plaintext behind
+            raise
         results.append({"file": str(target), "rows": entry["rows"]})
     return results

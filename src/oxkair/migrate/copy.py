@@ -22,6 +22,7 @@ from psycopg import Connection, sql
 from psycopg.types.json import Jsonb
 
 from oxkair.config import Settings
+from oxkair.errors import OxkairError
 from oxkair.migrate import archive as archive_mod
 from oxkair.migrate.conn import ConnPairs, KillSwitch, SourceSnapshot, describe, target_connection
 from oxkair.migrate.plan import classify_table, count_rows, inspect
@@ -262,6 +263,10 @@ def run(settings: Settings, options: RunOptions, progress: Progress | None = Non
     kill = KillSwitch()
     tgt = target_connection(settings)
     try:
+        locked = tgt.execute("SELECT pg_try_advisory_lock(hashtext('oxkair migrate run'))").fetchone()
+        if not (locked and locked[0]):
+            raise OxkairError("another `oxkair migrate run` is working on this target; wait for it "
+                              "(`oxkair migrate status`)")
         if all(_state(tgt).get(name) == "done" for name in _expected_states(options)):
             return RunResult(table_results(tgt), nothing_to_do=True)
         snapshot = SourceSnapshot(options.source_params)
@@ -292,8 +297,6 @@ def run(settings: Settings, options: RunOptions, progress: Progress | None = Non
 
 
 def _check_source(src: Connection[Any]) -> None:
-    from oxkair.errors import OxkairError
-
     problems = [f"{i.name} is missing" if not i.exists else f"{i.name} lacks {', '.join(i.missing_columns)}"
                 for i in inspect(src) if i.name in {t.source for t in TABLES}
                 and (not i.exists or i.missing_columns)]
@@ -322,7 +325,10 @@ def _run_table(spec: TableSpec, snapshot: SourceSnapshot, pairs: ConnPairs, tgt:
 
     def work(chunk: tuple[Any, ...]) -> None:
         src, tconn = pairs.get()
-        loaded = copy_chunk(src, tconn, spec, int(chunk[0]), chunk[1], chunk[2], skip, kill)
+        lo, hi = chunk[1], chunk[2]
+        # Canonical uuid text sorts like the uuid: only this chunk's quarantined ids go along.
+        mine = [i for i in skip if (lo is None or i >= lo) and (hi is None or i < hi)]
+        loaded = copy_chunk(src, tconn, spec, int(chunk[0]), lo, hi, mine, kill)
         if loaded is not None:
             progress.advance(spec.target, loaded)
 
@@ -338,18 +344,29 @@ def _excluded_tables(src: Connection[Any], tgt: Connection[Any], options: RunOpt
     state = _state(tgt)
     if options.archive_key and options.archive_dir and state.get(ARCHIVE_STATE) != "done":
         progress.note(f"archiving removed tables and columns to {options.archive_dir}")
-        write_archive(src, options.archive_dir, options.archive_key, describe(options.source_params), kill)
+        manifest_sha = write_archive(src, options.archive_dir, options.archive_key,
+                                     describe(options.source_params), kill)
         with tgt.transaction():
             tgt.execute("DELETE FROM migration.table_state WHERE table_name = %s", [ARCHIVE_STATE])
-            tgt.execute("INSERT INTO migration.table_state (table_name, phase, source_rows, done_at)"
-                        " VALUES (%s, 'done', 0, now())", [ARCHIVE_STATE])
+            tgt.execute("INSERT INTO migration.table_state (table_name, phase, source_rows, content_sha256,"
+                        " done_at) VALUES (%s, 'done', 0, %s, now())", [ARCHIVE_STATE, manifest_sha])
+            detail = {"actor": "migration", "manifest_sha256": manifest_sha,
+                      "key_id": archive_mod.key_id(options.archive_key),
+                      "directory": str(options.archive_dir)}
+            tgt.execute("SELECT audit.append('MIGRATION_ARCHIVE', NULL, NULL, NULL, NULL, %s,"
+                        " 'oxkair_migrator')", [json.dumps(detail)])
     for relation in REMOVED_TABLES:
         if state.get(relation) == "done":
             continue
         exists = src.execute("SELECT to_regclass(%s) IS NOT NULL", [relation]).fetchone()
         rows = count_rows(src, relation) if exists and exists[0] else 0
-        tgt.execute("INSERT INTO migration.table_state (table_name, phase, source_rows, excluded, done_at)"
-                    " VALUES (%s, 'done', %s, %s, now())", [relation, rows, rows])
+        with tgt.transaction():
+            tgt.execute("INSERT INTO migration.table_state (table_name, phase, source_rows, excluded,"
+                        " done_at) VALUES (%s, 'done', %s, %s, now())", [relation, rows, rows])
+            excluded: dict[str, Any] = {"actor": "migration", "source_rows": rows, "excluded": rows,
+                                        "archived": bool(options.archive_key)}
+            tgt.execute("SELECT audit.append('MIGRATION_EXCLUDED', %s, NULL, NULL, NULL, %s,"
+                        " 'oxkair_migrator')", [relation, json.dumps(excluded)])
 
 
 def write_archive(src: Connection[Any], directory: Path, key: bytes, source: str,

@@ -115,12 +115,13 @@ def classify_table(conn: Connection[Any], spec: TableSpec,
 def make_plan(conn: Connection[Any]) -> Plan:
     """The whole report of `oxkair migrate plan` (read-only, one snapshot)."""
     infos = inspect(conn)
-    missing = {i.name for i in infos if not i.exists or i.missing_columns}
+    required = {spec.source for spec in TABLES}
+    if any(i.name in required and (not i.exists or i.missing_columns) for i in infos):
+        # The classifications join across tables: none can run on an incomplete schema.
+        return Plan(infos, [])
     quarantined: dict[str, list[str]] = {}
     findings: list[Finding] = []
     for spec in TABLES:
-        if spec.source in missing:
-            continue
         grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
         for row_id, kind, reason in classify_table(conn, spec, quarantined):
             grouped[(kind, reason)].append(row_id)
