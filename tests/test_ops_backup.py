@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import subprocess
 from pathlib import Path
@@ -246,3 +247,36 @@ def test_backup_names_cannot_be_paths(made: tuple[DirectoryStorage, Manifest]) -
         ops.pick(storage, "../../etc/passwd")
     assert ops.pick(storage, manifest.name + ops.DUMP_SUFFIX).name == manifest.name
     assert oct((storage.path / f"{manifest.name}{ops.DUMP_SUFFIX}").stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.fixture(scope="module")
+def other_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A second cluster (its own CA and roles), as a restore target on another server."""
+    server = LocalServer(tmp_path_factory.mktemp("other") / ".oxkair")
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_restore_to_another_server_recreates_missing_roles(
+        other_server: LocalServer, backup_settings: Settings, backup_key: BackupKey,
+        made: tuple[DirectoryStorage, Manifest]) -> None:
+    storage, manifest = made
+    with psycopg.connect(**other_server.superuser_conninfo(), autocommit=True) as su:
+        su.execute("DROP ROLE oxkair_backup")  # a cluster that never had it
+    target = other_server.conninfo("oxkair_admin")
+    ops.restore_backup(backup_settings, storage, backup_key, psycopg.conninfo.make_conninfo(**target))
+    assert ops.compare(manifest.tables, ops.digest_database(target, backup_key)) == []
+    with pytest.raises(OxkairError, match="not empty"):
+        ops.restore_backup(backup_settings, storage, backup_key, psycopg.conninfo.make_conninfo(**target))
+
+
+def test_cli_restore_new_db(cli_env: dict[str, str], backup_key_text: str, backup_settings: Settings,
+                            made: tuple[DirectoryStorage, Manifest]) -> None:
+    storage, manifest = made
+    result = _oxkair(backup_env(cli_env, backup_key_text), "backup", "restore", "--to", "new-db",
+                     "--from", str(storage.path), "--name", manifest.name)
+    assert result.returncode == 0, result.stderr
+    database = re.search(r"into database (\S+)", result.stdout)
+    assert database, result.stdout
+    ops.drop_database(backup_settings, database.group(1))
