@@ -104,6 +104,15 @@ def test_weak_settings_are_caught(su: psycopg.Connection[Any], backup_settings: 
     assert _check(su, backup_settings.model_copy(update=update))[control] == "fail"
 
 
+def test_an_expected_privileged_role_can_be_declared(su: psycopg.Connection[Any],
+                                                     backup_settings: Settings) -> None:
+    su.execute("CREATE ROLE ops_check_dba BYPASSRLS")
+    assert _check(su, backup_settings)["roles.privileged"] == "fail"
+    declared = backup_settings.model_copy(
+        update={"oxkair_check_expected_privileged_roles": ["ops_check_dba"]})
+    assert _check(su, declared)["roles.privileged"] == "pass"
+
+
 def test_no_backup_key_is_unknown_not_pass(su: psycopg.Connection[Any], settings: Settings) -> None:
     no_key = settings.model_copy(update={"oxkair_backup_key": None})
     assert _check(su, no_key)["backup.encryption"] == "unknown"

@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     oxkair_backup_keep_weekly: int = 5
     oxkair_backup_keep_monthly_years: int = 6
     oxkair_backup_keep_yearly_years: int = 10
+    # `oxkair check`: SUPERUSER/BYPASSRLS roles that are expected beyond the built-in ones.
+    oxkair_check_expected_privileged_roles: list[str] = Field(default_factory=list)
 
     # Case-management API (docs/api.md): anonymous institution searches per IP per window.
     oxkair_search_rate_per_ip: int = 120

@@ -35,9 +35,10 @@ AUDITED_TABLES = [*PHI_TABLES, "public.institutions"]
 # Reference data that holds no user data: RLS on, not forced (0004_row_level_security.sql).
 REFERENCE_TABLES = {"public.institutions"}
 API_ROLES = ["oxkair_api", "oxkair_anon", "oxkair_authenticated"]
-# Superusers that exist by construction: the bootstrap superuser (oid 10; the embedded server's
-# `postgres`, reachable only over its private unix socket) and Azure's own `azuresu`.
-EXPECTED_PRIVILEGED = {"azuresu"}
+# Privileged roles that exist by construction: the bootstrap superuser (oid 10; the embedded
+# server's `postgres`, reachable only over its private unix socket), Azure's own `azuresu`, and
+# `azure_pg_admin` (Azure's administrators' group; on PostgreSQL <= 15 it carries BYPASSRLS).
+EXPECTED_PRIVILEGED = {"azuresu", "azure_pg_admin"}
 TLS_VERSIONS = {"TLSv1": 1.0, "TLSv1.1": 1.1, "TLSv1.2": 1.2, "TLSv1.3": 1.3}
 MAX_IDLE_SECONDS = 30 * 60
 MAX_ACCESS_TOKEN_SECONDS = 60 * 60
@@ -246,10 +247,10 @@ class _Checker:
 
     def privileged_roles(self) -> None:
         rows = self.rows("privileged_roles")
+        allowed = EXPECTED_PRIVILEGED | set(self.settings.oxkair_check_expected_privileged_roles)
         unexpected = [f"{name} ({' '.join(w for w, on in (('SUPERUSER', su), ('BYPASSRLS', by)) if on)})"
-                      for name, boot, su, by, _login in rows
-                      if not boot and name not in EXPECTED_PRIVILEGED]
-        expected = [name for name, boot, *_ in rows if boot or name in EXPECTED_PRIVILEGED]
+                      for name, boot, su, by, _login in rows if not boot and name not in allowed]
+        expected = [name for name, boot, *_ in rows if boot or name in allowed]
         self.add("roles.privileged", ACCESS, "No unexpected SUPERUSER or BYPASSRLS role",
                  "fail" if unexpected else "pass",
                  ("unexpected: " + ", ".join(unexpected)) if unexpected else
