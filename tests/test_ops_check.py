@@ -171,6 +171,9 @@ def test_cli_check_json_and_exit_code(cli_env: dict[str, str], backup_key_text: 
     report = json.loads(result.stdout)
     assert result.returncode == (1 if report["summary"]["fail"] else 0), result.stderr
     assert {c["safeguard"] for c in report["controls"]} <= set(SAFEGUARDS)
+    groups = {g["safeguard"]: g for g in report["safeguards"]}
+    assert sum(len(g["controls"]) for g in groups.values()) == len(report["controls"])
+    assert groups["164.312(e)(1) Transmission security"]["controls"][0].startswith("tls.")
     assert all(c["status"] in ("pass", "fail", "unknown") and c["evidence"] for c in report["controls"])
     table = subprocess.run([oxkair, "check"], capture_output=True, text=True, env=env, timeout=120)
     assert "164.312(e)(1) Transmission security" in table.stdout

@@ -78,7 +78,13 @@ class Report:
         return {s: sum(c.status == s for c in self.controls) for s in ("pass", "fail", "unknown")}
 
     def as_dict(self) -> dict[str, Any]:
-        return {"server": self.server, "summary": self.summary(),
+        groups = []
+        for safeguard in dict.fromkeys(c.safeguard for c in self.controls):
+            statuses = {c.status for c in self.controls if c.safeguard == safeguard}
+            worst = next(s for s in ("fail", "unknown", "pass") if s in statuses)
+            groups.append({"safeguard": safeguard, "status": worst,
+                           "controls": [c.id for c in self.controls if c.safeguard == safeguard]})
+        return {"server": self.server, "summary": self.summary(), "safeguards": groups,
                 "controls": [asdict(c) for c in self.controls]}
 
 
