@@ -11,7 +11,10 @@ from fastapi.testclient import TestClient
 
 from oxkair.config import Settings
 from oxkair.demo import DEMO_PASSWORD, load_demo
+from oxkair.demo.loader import DEMO_SITES, INSTITUTIONS
+from oxkair.demo.names import institutions
 from oxkair.local import LocalServer
+from tests.fixtures.cases import purge
 
 
 def test_demo_loads_fast_once_and_signs_in(
@@ -44,3 +47,13 @@ def test_demo_loads_fast_once_and_signs_in(
     assert len(client.get("/providers", headers=auth).json()) == 2
     r = client.get("/institutions/suggest", params={"email": "john.doe@mayoclinic.org"})
     assert [i["name"] for i in r.json()["items"]] == ["Mayo Clinic"]
+
+    # Leave the shared test database as it was.
+    with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as conn:
+        users = [str(r[0]) for r in conn.execute(
+            "SELECT id FROM auth.users WHERE split_part(email, '@', 2) = ANY(%s)",
+            [[d for _, d in DEMO_SITES]])]
+        names = [*(n for n, _ in DEMO_SITES), *(n for n, _ in institutions(INSTITUTIONS))]
+        places = [str(r[0]) for r in conn.execute(
+            "SELECT id FROM public.institutions WHERE name = ANY(%s)", [names])]
+    purge(server, users, places)

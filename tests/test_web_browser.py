@@ -20,7 +20,7 @@ from oxkair.api import create_app
 from oxkair.config import Settings
 from oxkair.local import LocalServer
 from tests.fixtures.api import PASSWORD, outbox_token
-from tests.fixtures.cases import new_institution
+from tests.fixtures.cases import new_institution, purge
 
 CHROMIUM = os.environ.get("OXKAIR_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -63,6 +63,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _provider_via_api(base: str, server: LocalServer, institution: str, domain: str) -> str:
+    """A Provider of the institution, signed up and verified through the API; returns the email."""
     email = f"provider-{secrets.token_hex(3)}@{domain}"
     with httpx.Client(base_url=base) as http:
         r = http.post("/auth/signup", json={
@@ -163,3 +164,7 @@ def test_signup_to_billing_in_chromium(live_url: str, server: LocalServer, shots
         browser.close()
 
     assert len(list(shots.glob("*.png"))) == 6
+    with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as conn:
+        users = [str(r[0]) for r in conn.execute(
+            "SELECT id FROM auth.users WHERE lower(email) = ANY(%s)", [[coder_email, provider_email]])]
+    purge(server, users, [institution])

@@ -9,7 +9,7 @@ GRANT CREATE ON SCHEMA app, audit, public TO oxkair_definer;
 -- │ impossible). SECURITY DEFINER: the API roles get no sequence privilege.  │
 -- └──────────────────────────────────────────────────────────────────────────┘
 CREATE SEQUENCE app.case_number_seq AS bigint MINVALUE 1 NO CYCLE;
-ALTER SEQUENCE app.case_number_seq OWNER TO oxkair_definer;
+GRANT USAGE ON SEQUENCE app.case_number_seq TO oxkair_definer;
 
 CREATE FUNCTION public.next_case_number() RETURNS text
   LANGUAGE sql VOLATILE SECURITY DEFINER

@@ -1,0 +1,275 @@
+"""Case-management API (issue 5): institution search latency as the table grows, and worklist
+throughput through the HTTP API vs. the same SQL through psycopg directly, in the same run.
+
+Targets: search p95 < 10 ms server-side at 100k institutions, p95 growth 10k → 1M <= 2x;
+API worklist throughput >= 0.5x the direct SQL's, 20 concurrent clients each.
+    .venv/bin/python bench/api.py            # 10k / 100k / 1M institutions
+    .venv/bin/python bench/api.py --quick    # 1k / 10k (CI size)
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import describe, pct, scratch_server, superuser  # noqa: E402
+from oxkair.demo.names import institutions  # noqa: E402
+from oxkair.local import LocalServer  # noqa: E402
+
+CLIENTS = 20
+PASSWORD = "bench horse battery staple"  # noqa: S105 (throwaway accounts of a scratch server)
+
+
+# ───────────────────────────────────────────────────────────── search
+def load_institutions(server: LocalServer, start: int, stop: int) -> None:
+    """Institutions [start, stop) of the deterministic list (triggers off: bulk load of a scratch DB)."""
+    with superuser(server, autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")
+        with conn.cursor().copy("COPY public.institutions (name, email_domains) FROM STDIN") as copy:
+            for i, (name, domain) in enumerate(institutions(stop)):
+                if i >= start:
+                    copy.write_row((name, [domain]))
+        conn.execute("ANALYZE public.institutions")
+
+
+def search_queries(count: int, names: list[str], rng: random.Random) -> list[str]:
+    """What people type: prefixes (2-12 letters), lower case, accents dropped, a typo, a later word."""
+    out = []
+    for _ in range(count):
+        name = rng.choice(names)
+        kind = rng.random()
+        if kind < 0.5:
+            q = name[: rng.randint(2, 12)].lower()
+        elif kind < 0.7:
+            words = name.split()
+            q = " ".join(words[1:3]) if len(words) > 2 else name
+        elif kind < 0.9:  # one typo: a swapped pair of letters
+            i = rng.randint(1, max(1, min(len(name), 10) - 2))
+            q = name[:i] + name[i + 1] + name[i] + name[i + 2: 14]
+        else:
+            q = name.upper()
+        out.append(q.strip() or name)
+    return out
+
+
+def time_search(server: LocalServer, queries: list[str]) -> list[float]:
+    """Each query as the API runs it (oxkair_anon, one call), timed at the client on loopback."""
+    samples = []
+    with psycopg.connect(**server.conninfo("oxkair_api"), autocommit=True) as conn:
+        conn.execute("SET ROLE oxkair_anon")
+        for q in queries[:50]:  # warm-up
+            conn.execute("SELECT id, name, score FROM public.search_institutions(%s, 20)", [q]).fetchall()
+        for q in queries:
+            t = time.perf_counter()
+            conn.execute("SELECT id, name, score FROM public.search_institutions(%s, 20)", [q]).fetchall()
+            samples.append(time.perf_counter() - t)
+    return samples
+
+
+def bench_search(server: LocalServer, sizes: list[int], queries: int) -> dict[int, float]:
+    p95s: dict[int, float] = {}
+    loaded = 0
+    rng = random.Random(11)  # noqa: S311 (reproducible, not security)
+    for size in sizes:
+        t0 = time.perf_counter()
+        load_institutions(server, loaded, size)
+        loaded = size
+        names = [n for n, _ in institutions(min(size, 20_000))]
+        print(f"  loaded {size:>9,} institutions in {time.perf_counter() - t0:5.1f} s")
+        samples = time_search(server, search_queries(queries, names, rng))
+        p95s[size] = pct(samples, 0.95) * 1000
+        print("  " + describe(f"search at {size:,}", samples))
+    return p95s
+
+
+# ───────────────────────────────────────────────────────────── worklist
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def start_api(home: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    env.update({"OXKAIR_HOME": str(home), "OXKAIR_LOGIN_RATE_PER_IP": "100000",
+                "OXKAIR_SEARCH_RATE_PER_IP": "100000", "OXKAIR_ACCESS_TOKEN_TTL": "3600"})
+    oxkair = Path(sys.executable).with_name("oxkair")
+    proc = subprocess.Popen([str(oxkair), "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the API did not start")
+
+
+def make_users(server: LocalServer, base: str, count: int, cases_each: int) -> list[tuple[str, str]]:
+    """`count` coders signed up and verified through the API, each with `cases_each` cases; (id, token)."""
+    with superuser(server, autocommit=True) as conn:
+        row = conn.execute("INSERT INTO public.institutions (name, email_domains)"
+                           " VALUES ('Bench General Hospital', '{bench.example}') RETURNING id").fetchone()
+        assert row
+    users = []
+    with httpx.Client(base_url=base, timeout=30) as http:
+        for n in range(count):
+            email = f"coder{n}@bench.example"
+            r = http.post("/auth/signup", json={"email": email, "password": PASSWORD, "first_name": "Bench",
+                                                "last_name": f"Coder{n}", "user_category": "Medical Coder",
+                                                "institution_id": str(row[0])})
+            assert r.status_code == 202, r.text
+            with superuser(server, autocommit=True) as conn:
+                body = conn.execute("SELECT body FROM auth.outbox WHERE to_address = %s ORDER BY id DESC"
+                                    " LIMIT 1", [email]).fetchone()
+            assert body
+            match = re.search(r"\?token=([A-Za-z0-9_\-]+)", body[0])
+            assert match
+            assert http.post("/auth/verify-email", json={"token": match.group(1)}).status_code == 200
+            r = http.post("/auth/token", json={"email": email, "password": PASSWORD})
+            assert r.status_code == 200, r.text
+            users.append((r.json()["user"]["id"], r.json()["access_token"]))
+    with superuser(server, autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute(
+            "INSERT INTO public.medical_notes (user_id, institution_id, case_number, mrn, status,"
+            " operative_notes, created_at)"
+            " SELECT u.id, %s, 'B-' || u.n || '-' || g, 'MRN' || g,"
+            " (ARRAY['INCOMPLETE','PENDING_CODER_REVIEW'])[1 + g %% 2], repeat('note ', 40),"
+            " now() - make_interval(mins => g)"
+            " FROM unnest(%s::uuid[]) WITH ORDINALITY AS u (id, n), generate_series(1, %s) AS g",
+            [row[0], [u for u, _ in users], cases_each],
+        )
+        conn.execute("ANALYZE public.medical_notes")
+    return users
+
+
+def run_clients(duration: float, work: Any, users: list[tuple[str, str]]) -> tuple[int, list[float]]:
+    """CLIENTS threads, each calling work(user, state) in a loop for `duration` seconds."""
+    stop = time.monotonic() + duration
+    counts = [0] * len(users)
+    latencies: list[list[float]] = [[] for _ in users]
+    errors: list[BaseException] = []
+
+    def loop(i: int) -> None:
+        try:
+            state: dict[str, Any] = {}
+            while time.monotonic() < stop:
+                t = time.perf_counter()
+                work(users[i], state)
+                latencies[i].append(time.perf_counter() - t)
+                counts[i] += 1
+            if "close" in state:
+                state["close"]()
+        except BaseException as exc:  # reported after the join
+            errors.append(exc)
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(len(users))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return sum(counts), [x for lat in latencies for x in lat]
+
+
+WORKLIST_SQL = (
+    "SELECT id, case_number, status, workflow_status, mrn, date_of_service, insurance_provider, user_id,"
+    " provider_user_id, institution_id, created_at, updated_at FROM public.medical_notes"
+    " ORDER BY created_at DESC NULLS LAST, id DESC LIMIT %s"
+)
+
+
+def bench_worklist(server: LocalServer, base: str, duration: float, cases_each: int) -> None:
+    users = make_users(server, base, CLIENTS, cases_each)
+    print(f"  {CLIENTS} coders with {cases_each} cases each; {CLIENTS} concurrent clients,"
+          f" {duration:.0f} s each")
+
+    host, port = base.removeprefix("http://").split(":")
+
+    def api_call(user: tuple[str, str], state: dict[str, Any]) -> None:
+        # A keep-alive connection per client; the standard library's client costs the benchmark's
+        # own process little CPU, as psycopg does on the direct side.
+        if "http" not in state:
+            state["http"] = http.client.HTTPConnection(host, int(port), timeout=30)
+            state["close"] = state["http"].close
+        state["http"].request("GET", "/cases?limit=25", headers={"Authorization": f"Bearer {user[1]}"})
+        response = state["http"].getresponse()
+        body = json.loads(response.read())
+        assert response.status == 200 and len(body["items"]) == 25, body
+
+    def direct_call(user: tuple[str, str], state: dict[str, Any]) -> None:
+        # What one API request runs, statement for statement: the RLS scope, the worklist, the access log.
+        if "conn" not in state:
+            state["conn"] = psycopg.connect(**server.conninfo("oxkair_api"))
+            state["close"] = state["conn"].close
+        conn = state["conn"]
+        claims = json.dumps({"sub": user[0], "role": "authenticated", "aud": "authenticated"})
+        with conn.transaction():
+            conn.execute("SET LOCAL ROLE oxkair_authenticated")
+            conn.execute("SELECT set_config('request.jwt.claims', %s, true),"
+                         " set_config('request.client_addr', %s, true)", [claims, "127.0.0.1"])
+            rows = conn.execute(WORKLIST_SQL, [26]).fetchall()
+            conn.execute("SELECT audit.log_access('public.medical_notes', %s, %s::jsonb)",
+                         [[str(r[0]) for r in rows[:25]], '{"endpoint": "GET /cases", "count": 25}'])
+        assert len(rows) == 26
+
+    # Direct first, then API, then direct again: the ratio uses the mean of the two direct runs.
+    figures = {}
+    for name, work in (("direct", direct_call), ("api", api_call), ("direct2", direct_call)):
+        done, lat = run_clients(duration, work, users)
+        figures[name] = done / duration
+        print("  " + describe(f"{name:<7} {done / duration:8.0f} req/s", lat))
+    direct = statistics.fmean([figures["direct"], figures["direct2"]])
+    ratio = figures["api"] / direct
+    print(f"worklist throughput ratio (API over HTTP / direct SQL): {ratio:.2f}  (target >= 0.5)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    sizes = [1_000, 10_000] if args.quick else [10_000, 100_000, 1_000_000]
+    queries = 200 if args.quick else 2000
+
+    with scratch_server() as server:
+        print("institution search (public.search_institutions as oxkair_anon, at most 20 hits):")
+        p95s = bench_search(server, sizes, queries)
+        growth = p95s[sizes[-1]] / p95s[sizes[0]]
+        print(f"search p95 growth ratio {sizes[0]:,} → {sizes[-1]:,}: {growth:.2f}  (target <= 2)")
+        if 100_000 in p95s:
+            print(f"search p95 at 100,000: {p95s[100_000]:.2f} ms  (target < 10 ms)")
+
+        print("worklist (GET /cases, 25 per page, newest first):")
+        port = free_port()
+        api = start_api(server.home, port)
+        try:
+            bench_worklist(server, f"http://127.0.0.1:{port}", 3.0 if args.quick else 15.0,
+                           50 if args.quick else 500)
+        finally:
+            api.terminate()
+            api.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+"""bench/api.py runs at its --quick size, so it never rots (figures are printed, not asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "api.py"
+
+
+def test_api_benchmark_runs_quick() -> None:
+    result = subprocess.run([sys.executable, str(BENCH), "--quick"], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "search p95 growth ratio" in result.stdout and "throughput ratio" in result.stdout
