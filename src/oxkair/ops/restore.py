@@ -64,13 +64,13 @@ def _owners(lines: Iterable[str]) -> set[str]:
 def restore_into(params: ConnParams, path: Path, key: BackupKey,
                  progress: Callable[[str, int], None] | None = None) -> None:
     """Restore the encrypted dump at `path` into the (empty) database of `params`."""
-    env = pg_env(params)
     pg_restore = tool("pg_restore")
 
     def stream(phase: str) -> Iterator[bytes]:
         return _plaintext(path, key, (lambda n: progress(phase, n)) if progress else None)
 
-    toc = run_capturing([pg_restore, "--list"], env, stream("reading"))
+    # libpq environment per pass: an Entra token (seed method 1) lives about an hour.
+    toc = run_capturing([pg_restore, "--list"], pg_env(params), stream("reading"))
     entries = _entries(toc)
     schema_lines = [line for kind, line in entries if kind == "SCHEMA"]
     acl_lines = [line for kind, line in entries if kind in _ACL_KINDS]
@@ -87,19 +87,19 @@ def restore_into(params: ConnParams, path: Path, key: BackupKey,
         if schema_lines:
             run_feeding([pg_restore, "--exit-on-error", "--no-password", "-L",
                          list_file("schemas", schema_lines), "-d", str(params["dbname"])],
-                        env, stream("schemas"))
+                        pg_env(params), stream("schemas"))
         with connect(params, autocommit=True) as conn:
             _lend_create(conn, schemas, owners, grant=True)
         try:
             run_feeding([pg_restore, "--exit-on-error", "--single-transaction", "--no-password",
                          "-L", list_file("objects", main_lines), "-d", str(params["dbname"])],
-                        env, stream("objects and data"))
+                        pg_env(params), stream("objects and data"))
         finally:
             with connect(params, autocommit=True) as conn:
                 _lend_create(conn, schemas, owners, grant=False)
         if acl_lines:
             script = run_capturing([pg_restore, "-f", "-", "-L", list_file("acl", acl_lines)],
-                                   env, stream("privileges"))
+                                   pg_env(params), stream("privileges"))
             script = _PSQL_META.sub("", script)
             script = _RESET_AUTH.sub("RESET ROLE;", _SESSION_AUTH.sub(r"SET ROLE \1;", script))
             with connect(params) as conn:
