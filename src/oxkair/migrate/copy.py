@@ -12,7 +12,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -275,13 +275,25 @@ def run(settings: Settings, options: RunOptions, progress: Progress | None = Non
                           [describe(options.source_params)]).fetchone()
         assert row
         run_id = int(row[0])
+        archiver = ThreadPoolExecutor(max_workers=1)
+        archive_reader: Connection[Any] | None = None
         try:
             _check_source(snapshot.leader)
+            archive: Future[str] | None = None
+            if options.archive_key and options.archive_dir and _state(tgt).get(ARCHIVE_STATE) != "done":
+                # The archive only reads the source: it runs beside the copy, on the same snapshot.
+                progress.note(f"archiving removed tables and columns to {options.archive_dir}")
+                archive_reader = snapshot.reader()
+                archive = archiver.submit(write_archive, archive_reader, options.archive_dir,
+                                          options.archive_key, describe(options.source_params), kill)
             with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
                 for spec in TABLES:
                     _run_table(spec, snapshot, pairs, tgt, pool, options, progress, kill)
-            _excluded_tables(snapshot.leader, tgt, options, progress, kill)
+            _excluded_tables(snapshot.leader, tgt, options, archive.result() if archive else None)
         finally:
+            archiver.shutdown(wait=True)
+            if archive_reader is not None:
+                archive_reader.close()
             pairs.close()
             snapshot.close()
         result = RunResult(table_results(tgt), archive_dir=options.archive_dir)
@@ -339,13 +351,10 @@ def _run_table(spec: TableSpec, snapshot: SourceSnapshot, pairs: ConnPairs, tgt:
 
 
 def _excluded_tables(src: Connection[Any], tgt: Connection[Any], options: RunOptions,
-                     progress: Progress, kill: KillSwitch) -> None:
+                     manifest_sha: str | None) -> None:
     """Removed tables are excluded by design: archived (unless --no-archive) and counted."""
     state = _state(tgt)
-    if options.archive_key and options.archive_dir and state.get(ARCHIVE_STATE) != "done":
-        progress.note(f"archiving removed tables and columns to {options.archive_dir}")
-        manifest_sha = write_archive(src, options.archive_dir, options.archive_key,
-                                     describe(options.source_params), kill)
+    if manifest_sha and options.archive_key:
         with tgt.transaction():
             tgt.execute("DELETE FROM migration.table_state WHERE table_name = %s", [ARCHIVE_STATE])
             tgt.execute("INSERT INTO migration.table_state (table_name, phase, source_rows, content_sha256,"
