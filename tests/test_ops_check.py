@@ -80,6 +80,15 @@ def test_each_break_is_caught(su: psycopg.Connection[Any], backup_settings: Sett
     assert _check(su, backup_settings)[control] == "fail"
 
 
+def test_session_audit_of_writes_replaces_object_audit(su: psycopg.Connection[Any],
+                                                       backup_settings: Settings) -> None:
+    """Azure's Terraform sets pgaudit.log = write, ddl, role and no pgaudit.role."""
+    su.execute("SET LOCAL pgaudit.role = ''")
+    assert _check(su, backup_settings)["pgaudit.configured"] == "fail"
+    su.execute("SET LOCAL pgaudit.log = 'write, ddl, role'")
+    assert _check(su, backup_settings)["pgaudit.configured"] == "pass"
+
+
 def test_a_tampered_audit_trail_is_caught(su: psycopg.Connection[Any], backup_settings: Settings) -> None:
     make_institution(su, name="Audited Institution")  # one audit entry, in this transaction
     assert _check(su, backup_settings)["audit.chain"] == "pass"

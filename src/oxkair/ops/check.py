@@ -287,22 +287,27 @@ class _Checker:
             return
         classes = {c.strip().lower() for c in (log or "").split(",")}
         missing = [c for c in ("ddl", "role") if c not in classes and "all" not in classes]
+        session_writes = bool({"write", "all"} & classes)  # Azure's Terraform: write, ddl, role
         grants = self.rows("pgaudit_role_grants", {"role": role or "", "tables": PHI_TABLES}) if role else []
         uncovered = [str(t) for t, audited in grants if not audited]
         problems = []
         if missing:
             problems.append(f"pgaudit.log lacks {', '.join(missing)}")
-        if not role:
-            problems.append("pgaudit.role is not set (no object audit of PHI writes)")
-        elif uncovered:
-            problems.append(f"pgaudit.role {role} does not cover {', '.join(uncovered)}")
+        if not session_writes:
+            # Without session auditing of writes, object auditing must cover every PHI table.
+            if not role:
+                problems.append("neither pgaudit.log 'write' nor pgaudit.role audits PHI writes")
+            elif uncovered or not grants:
+                problems.append(f"pgaudit.role {role} does not cover "
+                                f"{', '.join(uncovered) or 'the PHI tables'}")
         if self.setting("pgaudit.log_parameter") == "on":
             problems.append("pgaudit.log_parameter=on writes PHI into the server log")
+        writes = ("every write (session audit)" if session_writes else
+                  f"PHI writes through pgaudit.role={role} ({len(grants)} tables)")
         self.add("pgaudit.configured", AUDIT, "pgaudit logs DDL, role changes and PHI writes",
                  "fail" if problems else "pass",
                  "; ".join(problems) if problems else
-                 f"pgaudit.log={log}; pgaudit.role={role} covers {len(grants)} PHI tables; "
-                 f"log_parameter={self.setting('pgaudit.log_parameter')}")
+                 f"pgaudit.log={log}; {writes}; log_parameter={self.setting('pgaudit.log_parameter')}")
 
     def audit_triggers(self) -> None:
         rows = self.rows("audit_triggers", {"tables": AUDITED_TABLES})
