@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import re
+
 import pytest
 
 from oxkair.config import Settings
-from oxkair.errors import SetupError
+from oxkair.errors import OxkairError, SetupError
 from oxkair.local import LocalServer
 from oxkair.ops import backup as ops
 from oxkair.ops.crypto import BackupKey
@@ -36,3 +39,10 @@ def test_blob_destination_needs_credentials(backup_settings: Settings) -> None:
         open_storage("az://backups", backup_settings)
     with pytest.raises(SetupError, match="name a container"):
         open_storage("az://", backup_settings)
+
+
+def test_storage_errors_are_one_line(backup_settings: Settings, azurite: str) -> None:
+    wrong_key = re.sub(r"AccountKey=[^;]+", "AccountKey=" + base64.b64encode(b"x" * 64).decode(), azurite)
+    settings = backup_settings.model_copy(update={"oxkair_backup_azure_connection_string": wrong_key})
+    with pytest.raises(OxkairError, match="Azure Blob Storage: cannot list backups"):
+        open_storage("az://oxkair-backups/prod", settings).names()

@@ -280,3 +280,19 @@ def test_cli_restore_new_db(cli_env: dict[str, str], backup_key_text: str, backu
     database = re.search(r"into database (\S+)", result.stdout)
     assert database, result.stdout
     ops.drop_database(backup_settings, database.group(1))
+
+
+def test_upgrade_hook_opens_tables_of_later_migrations_to_backups(su: psycopg.Connection[Any]) -> None:
+    """A migration numbered after 0030 adds a forced-RLS table: the post-apply hook covers it."""
+    from oxkair.schema.runner import MIGRATIONS_DIR
+
+    su.execute("SET ROLE oxkair_owner")
+    su.execute("CREATE TABLE app.ops_later_table (id int PRIMARY KEY)")
+    su.execute("ALTER TABLE app.ops_later_table ENABLE ROW LEVEL SECURITY")
+    su.execute("ALTER TABLE app.ops_later_table FORCE ROW LEVEL SECURITY")
+    su.execute("RESET ROLE")
+    assert unreadable_tables(list_tables(su)) == ["app.ops_later_table"]
+    su.execute("SET ROLE oxkair_owner")  # as the migration runner does
+    su.execute((MIGRATIONS_DIR / "post-apply-backup-access.sql").read_text().encode())
+    su.execute("RESET ROLE")
+    assert unreadable_tables(list_tables(su)) == []

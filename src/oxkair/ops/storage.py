@@ -18,6 +18,20 @@ if TYPE_CHECKING:
 AZURE_SCHEME = "az://"
 
 
+@contextmanager
+def _azure(action: str) -> Iterator[None]:
+    """Azure SDK failures (auth, network, immutability policy) as one-line errors."""
+    from azure.core.exceptions import AzureError, ResourceNotFoundError
+
+    try:
+        yield
+    except ResourceNotFoundError:
+        raise
+    except AzureError as exc:
+        reason = getattr(exc, "reason", None) or str(exc).strip().splitlines()[0]
+        raise OxkairError(f"Azure Blob Storage: cannot {action}: {reason}") from exc
+
+
 class Storage(Protocol):
     description: str
 
@@ -98,7 +112,7 @@ class AzureBlobStorage:
     def _ensure_container(self) -> None:
         from azure.core.exceptions import ResourceExistsError
 
-        with suppress(ResourceExistsError):
+        with _azure("create the container"), suppress(ResourceExistsError):
             self.container.create_container()
 
     def staging_dir(self) -> Path:
@@ -109,7 +123,7 @@ class AzureBlobStorage:
 
     def put_file(self, name: str, local: Path) -> None:
         self._ensure_container()
-        with local.open("rb") as fh:
+        with _azure(f"upload {name}"), local.open("rb") as fh:
             self.container.upload_blob(self.prefix + name, fh, overwrite=False, max_concurrency=4)
         local.unlink()
         if self._staging is not None:
@@ -118,13 +132,15 @@ class AzureBlobStorage:
 
     def put_text(self, name: str, text: str) -> None:
         self._ensure_container()
-        self.container.upload_blob(self.prefix + name, text.encode(), overwrite=False)
+        with _azure(f"upload {name}"):
+            self.container.upload_blob(self.prefix + name, text.encode(), overwrite=False)
 
     def get_text(self, name: str) -> str:
         from azure.core.exceptions import ResourceNotFoundError
 
         try:
-            return bytes(self.container.download_blob(self.prefix + name).readall()).decode()
+            with _azure(f"read {name}"):
+                return bytes(self.container.download_blob(self.prefix + name).readall()).decode()
         except ResourceNotFoundError as exc:
             raise OxkairError(f"{name} not found in {self.description}") from exc
 
@@ -132,14 +148,17 @@ class AzureBlobStorage:
         from azure.core.exceptions import ResourceNotFoundError
 
         try:
-            return sorted(b.name[len(self.prefix):] for b in
-                          self.container.list_blobs(name_starts_with=self.prefix or None)
-                          if "/" not in b.name[len(self.prefix):])
+            with _azure("list backups"):
+                return sorted(b.name[len(self.prefix):] for b in
+                              self.container.list_blobs(name_starts_with=self.prefix or None)
+                              if "/" not in b.name[len(self.prefix):])
         except ResourceNotFoundError:
             return []
 
     def delete(self, name: str) -> None:
-        self.container.delete_blob(self.prefix + name)
+        # An immutability (WORM) policy refuses early deletes: reported, never a traceback.
+        with _azure(f"delete {name}"):
+            self.container.delete_blob(self.prefix + name)
 
     @contextmanager
     def local_copy(self, name: str) -> Iterator[Path]:
@@ -148,7 +167,7 @@ class AzureBlobStorage:
         with tempfile.TemporaryDirectory(prefix="oxkair-restore-") as tmp:
             path = Path(tmp) / name
             try:
-                with path.open("wb") as fh:
+                with _azure(f"download {name}"), path.open("wb") as fh:
                     self.container.download_blob(self.prefix + name, max_concurrency=4).readinto(fh)
             except ResourceNotFoundError as exc:
                 raise OxkairError(f"{name} not found in {self.description}") from exc

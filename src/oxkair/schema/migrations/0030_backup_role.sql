@@ -28,8 +28,8 @@ ALTER DEFAULT PRIVILEGES FOR ROLE oxkair_owner GRANT SELECT ON SEQUENCES TO oxka
 
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ One policy per table with row-level security: the five tables of 0004   │
--- │ and any that migrations before this one added. A table added later     │
--- │ needs the same line; `oxkair backup create` refuses to run without it.  │
+-- │ and any that migrations before this one added. Tables added later get  │
+-- │ theirs from post-apply-backup-access.sql after every upgrade.           │
 -- └──────────────────────────────────────────────────────────────────────────┘
 DO $policies$
 DECLARE
@@ -42,6 +42,7 @@ BEGIN
      WHERE c.relrowsecurity
        AND c.relkind IN ('r', 'p')
        AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+       AND pg_catalog.pg_has_role(c.relowner, 'USAGE')  -- tables this role may alter
        AND NOT EXISTS (SELECT FROM pg_catalog.pg_policies p
                         WHERE p.schemaname = n.nspname AND p.tablename = c.relname
                           AND p.policyname = 'Backups read every row')
