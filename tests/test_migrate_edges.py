@@ -87,3 +87,39 @@ def test_unreachable_source_is_one_line(make_target: Any, tmp_path: Path) -> Non
     assert done.returncode == 1
     assert "cannot connect" in done.stderr and "secret-pw" not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_parallel_readers_share_one_snapshot(server: LocalServer) -> None:
+    from oxkair.migrate.conn import SourceSnapshot, source_params
+    from tests.fixtures.supabase import create_source, drop_database
+
+    src = create_source(server, notes=3, dirty=False)
+    try:
+        snapshot = SourceSnapshot(source_params(src.url))
+        try:
+            before = snapshot.leader.execute("SELECT count(*) FROM public.medical_notes").fetchone()
+            with src.connect() as writer:
+                writer.execute("DELETE FROM public.medical_notes")
+            reader = snapshot.reader()
+            try:
+                assert reader.execute("SELECT count(*) FROM public.medical_notes").fetchone() == before
+            finally:
+                reader.close()
+        finally:
+            snapshot.close()
+    finally:
+        drop_database(server, src.dbname, src.role)
+
+
+def test_status_lists_chunks(supabase_source: Source, make_target: Any, tmp_path: Path) -> None:
+    target = make_target()
+    empty = oxkair(target.env, "migrate", "status")
+    assert empty.returncode == 1 and "no migration has started" in empty.stdout
+    killed = oxkair({**target.env, "OXKAIR_MIGRATE_TEST_KILL": "after_chunk:2"}, "migrate", "run",
+                    "--source", supabase_source.url, "--no-archive", "--chunk-rows", "10", cwd=tmp_path)
+    assert killed.returncode == -9
+    partial = oxkair(target.env, "migrate", "status", "--json", "--chunks")
+    assert partial.returncode == 1
+    report = json.loads(partial.stdout)
+    assert any(not c["done"] for c in report["chunks"]) and any(c["done"] for c in report["chunks"])
+    assert report["last_run"]["finished_at"] is None

@@ -169,8 +169,8 @@ def run_cmd(
 def _print_summary(result: Any) -> None:
     if result.nothing_to_do:
         console.print("nothing to do: the migration is complete (`oxkair migrate status`)")
-    table = Table("table", "source", "migrated", "quarantined", "excluded", "balanced", "rows/s",
-                  title="migration summary")
+    table = Table("table", "source", "migrated", "quarantined", "excluded", "balanced",
+                  "rows/s per worker", title="migration summary")
     for t in result.tables:
         rate = f"{t.migrated / t.seconds:,.0f}" if t.seconds > 0 else ""
         table.add_row(t.table, str(t.source_rows), str(t.migrated), str(t.quarantined), str(t.excluded),
@@ -215,18 +215,23 @@ def verify_cmd(
 
 # ───────────────────────────────────────────────────────────── status
 @app.command("status")
-def status_cmd(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def status_cmd(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    chunks: Annotated[bool, typer.Option("--chunks", help="list every chunk")] = False,
+) -> None:
     """What is done, per table and chunk; exit 1 while anything is unfinished."""
     from oxkair.migrate.conn import target_connection
-    from oxkair.migrate.status import last_run, table_status
+    from oxkair.migrate.status import chunk_status, last_run, table_status
 
     settings = _settings()
     _prepare_target(settings)
     with target_connection(settings) as tgt:
         states = table_status(tgt)
         run = last_run(tgt)
+        per_chunk = chunk_status(tgt) if chunks else []
     if as_json:
-        typer.echo(json.dumps({"tables": [vars(s) for s in states], "last_run": run}, indent=2))
+        typer.echo(json.dumps({"tables": [vars(s) for s in states], "last_run": run,
+                               **({"chunks": per_chunk} if chunks else {})}, indent=2))
     else:
         table = Table("table", "phase", "chunks", "source", "migrated", "quarantined", "excluded", "flagged",
                       title="migration status")
@@ -234,6 +239,13 @@ def status_cmd(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
             table.add_row(s.table, s.phase, f"{s.chunks_done}/{s.chunks_total}", str(s.source_rows),
                           str(s.migrated), str(s.quarantined), str(s.excluded), str(s.flagged))
         console.print(table if states else "no migration has started")
+        if per_chunk:
+            detail = Table("table", "chunk", "from id", "to id", "done", "rows", "seconds", title="chunks")
+            for c in per_chunk:
+                detail.add_row(c["table"], str(c["chunk"]), c["lo"] or "start", c["hi"] or "end",
+                               "yes" if c["done"] else "[yellow]no[/]", str(c["rows"] or ""),
+                               f"{c['seconds']:.2f}" if c["seconds"] else "")
+            console.print(detail)
         if run:
             console.print(f"last run #{run['id']} from {run['source']}: started {run['started_at']}, "
                           f"{'finished ' + run['finished_at'] if run['finished_at'] else 'unfinished'}"

@@ -43,3 +43,10 @@ def last_run(tgt: Connection[Any]) -> dict[str, Any] | None:
         return None
     return {"id": row[0], "started_at": str(row[1]), "finished_at": str(row[2]) if row[2] else None,
             "source": row[3], "outcome": row[4]}
+
+
+def chunk_status(tgt: Connection[Any]) -> list[dict[str, Any]]:
+    rows = tgt.execute("SELECT table_name, chunk_no, lo::text, hi::text, done, rows_copied, seconds"
+                       " FROM migration.chunks ORDER BY table_name, chunk_no").fetchall()
+    keys = ("table", "chunk", "lo", "hi", "done", "rows", "seconds")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
