@@ -26,7 +26,6 @@ from oxkair.api.models import (
     CaseCreate,
     CaseList,
     CasePublic,
-    CaseSummary,
     CaseTransition,
     CaseUpdate,
     Status,
@@ -133,7 +132,7 @@ def list_cases(
     workflow_status: Annotated[WorkflowStatus | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_\-]+$")] = None,
-) -> CaseList:
+) -> dict[str, Any]:
     """The caller's worklist, newest first: cases they created and cases assigned to them."""
     where: list[sql.Composable] = []
     params: list[Any] = []
@@ -164,10 +163,12 @@ def list_cases(
     rows = rows[:limit]
     log_access(conn, request, [str(r["id"]) for r in rows], count=len(rows))
     last = rows[-1] if more else None
-    return CaseList(
-        items=[CaseSummary(**r) for r in rows],
-        next_cursor=encode_cursor(last["created_at"], last["id"]) if last else None,
-    )
+    # A plain dict: FastAPI validates it once against CaseList (building models first would
+    # validate every row twice).
+    return {
+        "items": rows,
+        "next_cursor": encode_cursor(last["created_at"], last["id"]) if last else None,
+    }
 
 
 @router.get("/{case_id}", response_model=CasePublic)
