@@ -45,10 +45,12 @@ def load_institutions(server: LocalServer, start: int, stop: int) -> None:
             for i, (name, domain) in enumerate(institutions(stop)):
                 if i >= start:
                     copy.write_row((name, [domain]))
-        conn.execute("SELECT app.refresh_institution_words()")  # the trigger was off
+        conn.execute("SELECT app.refresh_institution_words()")  # the triggers were off
+        conn.execute("SELECT app.refresh_institution_suffixes()")
         # The steady state autovacuum keeps: statistics current, GIN pending lists merged.
         conn.execute("VACUUM ANALYZE public.institutions")
         conn.execute("VACUUM ANALYZE app.institution_words")
+        conn.execute("VACUUM ANALYZE app.institution_suffixes")
 
 
 def search_queries(count: int, names: list[str], rng: random.Random) -> list[str]:
