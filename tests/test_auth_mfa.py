@@ -220,3 +220,35 @@ def test_wrong_codes_lock_the_account_across_challenges(
     # ... and no new challenge can be opened.
     assert c.post("/auth/token", json={"email": account.email, "password": PASSWORD}).status_code == 429
     assert "AUTH_LOCKOUT" in audit_actions(superuser, account.id)
+
+
+def test_auth_functions_are_granted_explicitly_never_to_public(su: psycopg.Connection[Any]) -> None:
+    rows = su.execute(
+        "SELECT p.oid::regprocedure::text, p.prosecdef, pg_get_userbyid(p.proowner),"
+        " has_function_privilege('public', p.oid, 'EXECUTE'),"
+        " coalesce((SELECT bool_or(c.setting LIKE 'search_path=%') FROM unnest(p.proconfig) AS c(setting)),"
+        " false)"
+        " FROM pg_proc p WHERE p.pronamespace = 'auth'::regnamespace"
+    ).fetchall()
+    assert len(rows) > 20
+    for name, definer, owner, public, pinned in rows:
+        assert not public, f"{name} is executable by PUBLIC"
+        if definer:
+            assert pinned, f"{name} does not pin search_path"
+            assert owner == "oxkair_definer", name
+    # Tables: RLS forced, nothing for the API's roles.
+    tables = su.execute(
+        "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,"
+        " has_table_privilege('oxkair_anon', c.oid, 'SELECT'),"
+        " has_table_privilege('oxkair_authenticated', c.oid, 'SELECT')"
+        " FROM pg_class c WHERE c.relnamespace = 'auth'::regnamespace AND c.relkind = 'r'"
+    ).fetchall()
+    assert {t[0] for t in tables} >= {
+        "sessions",
+        "refresh_tokens",
+        "one_time_tokens",
+        "mfa_factors",
+        "outbox",
+    }
+    for name, rls, forced, anon, authenticated in tables:
+        assert rls and forced and not anon and not authenticated, name
