@@ -324,3 +324,32 @@ def test_every_auth_event_is_audited_with_the_client_address(
     for expected in ("AUTH_SIGNUP", "AUTH_EMAIL_VERIFIED", "AUTH_LOGIN", "AUTH_LOGIN_FAILED", "AUTH_LOGOUT"):
         assert expected in actions
     assert all(r[1] == "10.250.0.7" and r[2] == account.id for r in rows)
+
+
+def test_a_new_verification_link_voids_the_old_one(
+    client: TestClient, superuser: psycopg.Connection[Any], institution_id: str
+) -> None:
+    email = unique_email()
+    client.post("/auth/signup", json=signup_body(email, institution_id))
+    first = outbox_token(superuser, email)
+    r = client.post("/auth/recover", json={"email": email, "purpose": "email_verification"})
+    assert r.status_code == 202
+    second = outbox_token(superuser, email)
+    assert second != first
+    assert client.post("/auth/verify-email", json={"token": first}).status_code == 400
+    assert client.post("/auth/verify-email", json={"token": second}).status_code == 200
+
+
+def test_revocation_is_immediate_on_the_replica_despite_its_session_cache(
+    make_client: Callable[..., TestClient], make_account: Callable[..., Account]
+) -> None:
+    c = make_client(oxkair_session_cache_seconds=300)
+    account = make_account(via=c)
+    assert c.get("/auth/user", headers=account.auth).status_code == 200  # now cached as live
+    assert c.post("/auth/logout", headers=account.auth).status_code == 204
+    assert c.get("/auth/user", headers=account.auth).status_code == 401
+    other = make_account(via=c)
+    assert c.get("/auth/user", headers=other.auth).status_code == 200
+    c.post("/auth/token/refresh", json={"refresh_token": other.refresh_token})
+    c.post("/auth/token/refresh", json={"refresh_token": other.refresh_token})  # reuse
+    assert c.get("/auth/user", headers=other.auth).status_code == 401
