@@ -122,7 +122,9 @@ def test_login_time_does_not_reveal_whether_an_email_is_registered(
     known_times = [timed(known) for _ in range(7)]
     unknown_times = [timed(unique_email()) for _ in range(7)]
     ratio = statistics.median(unknown_times) / statistics.median(known_times)
-    assert 0.7 < ratio < 1.4, (known_times, unknown_times)
+    # Without the dummy verification an unknown address answers ~10x faster (ratio ~0.1);
+    # the wide band keeps a loaded CI machine from failing an equal pair.
+    assert 0.5 < ratio < 2.0, (known_times, unknown_times)
 
 
 def test_locked_answer_time_does_not_reveal_the_account(
@@ -140,7 +142,7 @@ def test_locked_answer_time_does_not_reveal_the_account(
     known_times = [timed(known) for _ in range(5)]
     unknown_times = [timed(unknown) for _ in range(5)]
     ratio = statistics.median(unknown_times) / statistics.median(known_times)
-    assert 0.7 < ratio < 1.4
+    assert 0.5 < ratio < 2.0
 
 
 def test_failures_after_a_quiet_day_start_a_new_count(
