@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from oxkair import web
-from oxkair.api import logfilter, problems
+from oxkair.api import problems
 from oxkair.api.routes import auth, cases, health, institutions, jwks, profile, providers
 from oxkair.api.security import SecurityMiddleware
 from oxkair.auth.runtime import AuthRuntime
@@ -41,7 +41,6 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
     app = FastAPI(title="oxkair", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     problems.install(app)
-    logfilter.install()  # no query strings (emails, searches) in the access log
     app.add_middleware(SecurityMiddleware, max_body=settings.oxkair_max_body_bytes)
 
     app.include_router(health.router)
