@@ -30,7 +30,8 @@ class ExternalIssuer:
     def _key_set(self, kid: str) -> KeySet:
         with self._lock:
             known = self._keys is not None and any(k.kid == kid for k in self._keys.keys)
-            if not known and time.monotonic() - self._fetched >= REFETCH_SECONDS or self._keys is None:
+            stale = not known and time.monotonic() - self._fetched >= REFETCH_SECONDS
+            if self._keys is None or stale:
                 try:
                     response = httpx.get(self.jwks_url, timeout=self.timeout)
                     response.raise_for_status()

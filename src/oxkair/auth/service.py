@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -67,7 +67,6 @@ class Confirmation:
     access_token: str
     expires_in: int
     token_type: str = TOKEN_TYPE
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class AuthService:
