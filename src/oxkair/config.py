@@ -98,6 +98,8 @@ class Settings(BaseSettings):
     # Case-management API (docs/api.md): anonymous institution searches per IP per window.
     oxkair_search_rate_per_ip: int = 120
     oxkair_search_rate_window: int = 60
+    # Connections of one API process (oxkair_api); requests beyond it wait for one.
+    oxkair_db_pool_size: int = 20
 
     @property
     def embedded(self) -> bool:

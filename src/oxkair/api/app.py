@@ -27,7 +27,8 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
         if own:
             from oxkair.db import make_pool, role_params
 
-            app.state.pool = make_pool(role_params(settings, "oxkair_api"))
+            app.state.pool = make_pool(role_params(settings, "oxkair_api"),
+                                       max_size=settings.oxkair_db_pool_size)
         else:
             app.state.pool = pool
         app.state.auth = AuthRuntime(settings, app.state.pool)
