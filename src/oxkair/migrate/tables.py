@@ -24,6 +24,12 @@ class TableSpec:
         return sql_text(f"transform_{self.sql_name}.sql")
 
     @property
+    def verify_sql(self) -> str:
+        """What the target must hold, as the source sees it (defaults to the transform)."""
+        name = f"verify_{self.sql_name}.sql"
+        return sql_text(name) if (files("oxkair.migrate") / "sql" / name).is_file() else self.transform_sql
+
+    @property
     def classify_sql(self) -> str | None:
         return sql_text(f"classify_{self.sql_name}.sql") if self.classified else None
 

@@ -47,7 +47,7 @@ def _where(alias: str = "x") -> sql.Composable:
 
 
 def _source_query(spec: TableSpec, ids: bool = False) -> sql.Composed:
-    inner = sql.SQL(spec.transform_sql.strip())
+    inner = sql.SQL(spec.verify_sql.strip())
     if ids:
         return sql.SQL("SELECT t.id::text, to_jsonb(t) FROM ({}) t WHERE t.id::text = ANY(%(ids)s::text[])"
                        ).format(inner)

@@ -9,11 +9,9 @@ WITH inst AS (
    GROUP BY 1
 ), eff AS (
   SELECT p.id, p.user_category, p.id::text = ANY(%(bad_profiles)s::text[]) AS bad,
-         coalesce(p.institution_id,
-                  (SELECT inst.id FROM inst
-                    WHERE inst.k = lower(regexp_replace(btrim(p.affiliated_institution), '\s+', ' ', 'g'))
-                      AND inst.n = 1)) AS institution_id
+         coalesce(p.institution_id, CASE WHEN li.n = 1 THEN li.id END) AS institution_id
     FROM public.profiles p
+    LEFT JOIN inst li ON li.k = lower(regexp_replace(btrim(p.affiliated_institution), '\s+', ' ', 'g'))
 ), n AS (
   SELECT n.id, n.user_id, n.provider_user_id, n.status, n.institution_id, n.case_number,
          count(*) OVER (PARTITION BY n.case_number) AS same_case

@@ -13,6 +13,9 @@ WITH inst AS (
     FROM public.profiles p
     LEFT JOIN auth.users u ON u.id = p.id
     LEFT JOIN public.institutions i ON i.id = p.institution_id
+), pa AS (
+  SELECT p.*, coalesce(ai.n, 0) AS matches
+    FROM p LEFT JOIN inst ai ON ai.k = p.aff
 ), c AS (
   SELECT p.id::text AS id, 'quarantine' AS kind, CASE
       WHEN NOT p.has_user THEN 'orphaned: no auth user with this id'
@@ -23,14 +26,11 @@ WITH inst AS (
         THEN 'orphaned: institution_id matches no institution'
       WHEN p.institution_id IS NOT NULL AND p.aff IS NOT NULL AND p.aff <> p.inst_key
         THEN 'affiliated_institution conflicts with institution_id'
-      WHEN p.institution_id IS NULL AND p.aff IS NOT NULL
-           AND coalesce((SELECT inst.n FROM inst WHERE inst.k = p.aff), 0) = 0
+      WHEN p.institution_id IS NULL AND p.aff IS NOT NULL AND p.matches = 0
         THEN 'affiliated_institution matches no institution'
-      WHEN p.institution_id IS NULL AND p.aff IS NOT NULL
-           AND (SELECT inst.n FROM inst WHERE inst.k = p.aff) > 1
-        THEN 'affiliated_institution matches ' || (SELECT inst.n FROM inst WHERE inst.k = p.aff)
-             || ' institutions'
+      WHEN p.institution_id IS NULL AND p.aff IS NOT NULL AND p.matches > 1
+        THEN 'affiliated_institution matches ' || p.matches || ' institutions'
     END AS reason
-    FROM p
+    FROM pa p
 )
 SELECT c.id, c.kind, c.reason FROM c WHERE c.reason IS NOT NULL

@@ -1,11 +1,6 @@
 -- public.medical_notes → public.medical_notes without title, content, tags, source (archived).
--- A case without institution_id takes its creator's, as the target's trigger would.
-WITH inst AS (
-  SELECT lower(regexp_replace(btrim(i.name), '\s+', ' ', 'g')) AS k, count(*) AS n,
-         (array_agg(i.id))[1] AS id
-    FROM public.institutions i
-   GROUP BY 1
-)
+-- A case without institution_id gets its creator's from the target's trigger (0003), so this
+-- reads one table in key order: no join, no sort (verify_medical_notes.sql says the outcome).
 SELECT x.id::uuid AS id, x.user_id::uuid AS user_id, x.mrn::text AS mrn,
        x.date_of_service::timestamptz AS date_of_service,
        x.insurance_provider::text AS insurance_provider, x.status::text AS status,
@@ -17,12 +12,7 @@ SELECT x.id::uuid AS id, x.user_id::uuid AS user_id, x.mrn::text AS mrn,
        x.panel_data::jsonb AS panel_data, x.final_processed_data::jsonb AS final_processed_data,
        x.summary_data::jsonb AS summary_data, x.workflow_status::varchar AS workflow_status,
        x.case_number::varchar AS case_number, x.provider_user_id::uuid AS provider_user_id,
-       coalesce(x.institution_id, (
-         SELECT coalesce(p.institution_id, (
-                  SELECT inst.id FROM inst
-                   WHERE inst.k = lower(regexp_replace(btrim(p.affiliated_institution), '\s+', ' ', 'g'))
-                     AND inst.n = 1))
-           FROM public.profiles p WHERE p.id = x.user_id))::uuid AS institution_id
+       x.institution_id::uuid AS institution_id
   FROM public.medical_notes x
  WHERE (%(lo)s::uuid IS NULL OR x.id >= %(lo)s::uuid) AND (%(hi)s::uuid IS NULL OR x.id < %(hi)s::uuid)
    AND x.id::text <> ALL(%(skip)s::text[])

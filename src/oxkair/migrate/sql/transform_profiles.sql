@@ -12,11 +12,10 @@ SELECT x.id::uuid AS id, x.first_name::text AS first_name, x.last_name::text AS 
        x.user_category::text AS user_category, x.npi::text AS npi,
        x.recovery_email::text AS recovery_email, x.phone_number::text AS phone_number,
        x.verification_status::text AS verification_status,
-       coalesce(x.institution_id,
-                (SELECT inst.id FROM inst
-                  WHERE inst.k = lower(regexp_replace(btrim(x.affiliated_institution), '\s+', ' ', 'g'))
-                    AND inst.n = 1))::uuid AS institution_id
+       coalesce(x.institution_id, CASE WHEN li.n = 1 THEN li.id END)::uuid AS institution_id
   FROM public.profiles x
+  LEFT JOIN inst li ON x.institution_id IS NULL
+   AND li.k = lower(regexp_replace(btrim(x.affiliated_institution), '\s+', ' ', 'g'))
  WHERE (%(lo)s::uuid IS NULL OR x.id >= %(lo)s::uuid) AND (%(hi)s::uuid IS NULL OR x.id < %(hi)s::uuid)
    AND x.id::text <> ALL(%(skip)s::text[])
  ORDER BY x.id
