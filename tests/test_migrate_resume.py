@@ -76,3 +76,25 @@ def test_killed_run_finishes_on_rerun_with_the_same_content(
     assert _outcome(server, target, supabase_source) == reference
     manifest = json.loads((tmp_path / "archive" / "manifest.json").read_text())
     assert len(manifest["files"]) == 7
+
+
+@pytest.mark.parametrize("after_seconds", [3.0, 4.5])
+def test_killed_at_an_arbitrary_moment(after_seconds: float, reference: Any, server: LocalServer,
+                                       supabase_source: Source, make_target: Any, tmp_path: Path) -> None:
+    """SIGKILL by the clock, wherever the run happens to be; the rerun ends the same."""
+    import subprocess
+    import time
+
+    from tests.fixtures.supabase import OXKAIR
+
+    target = make_target()
+    env = {**target.env, "OXKAIR_ARCHIVE_KEY": KEY}
+    proc = subprocess.Popen([OXKAIR, "migrate", "run", "--source", supabase_source.url, "--chunk-rows", "7",
+                             "--archive-dir", str(tmp_path / "archive"), "--report", str(tmp_path / "r.csv")],
+                            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(after_seconds)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    final = _run(target, supabase_source, tmp_path)
+    assert final.returncode == 0, final.stderr
+    assert _outcome(server, target, supabase_source) == reference
