@@ -272,8 +272,11 @@ def bench_worklist(server: LocalServer, duration: float, cases_each: int) -> Non
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--sizes", help="institution counts, comma-separated (default 10k,100k,1M)")
     args = parser.parse_args()
     sizes = [1_000, 10_000] if args.quick else [10_000, 100_000, 1_000_000]
+    if args.sizes:
+        sizes = [int(n) for n in args.sizes.split(",")]
     queries = 200 if args.quick else 2000
 
     with scratch_server() as server:
