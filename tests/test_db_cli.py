@@ -39,3 +39,14 @@ def test_bad_connection_settings_are_one_line_errors(cli_env: dict[str, str]) ->
     missing_user = {**cli_env, "PGHOST": "db.example.org"}
     result = _oxkair(missing_user, "db", "status")
     assert result.returncode == 2 and "PGUSER" in result.stderr
+
+
+def test_sql_lists_migrations_in_the_order_upgrade_applies_them(cli_env: dict[str, str]) -> None:
+    sql = _oxkair(cli_env, "db", "sql").stdout
+    files = re.findall(r"^-- ==== (\S+\.sql)", sql, re.M)
+    position = {name.removesuffix(".sql"): i for i, name in enumerate(files)}
+    for name, i in position.items():
+        section = sql.split(f"-- ==== {name}.sql", 1)[1].split("\n-- ==== ", 1)[0]
+        for dependency in re.findall(r"^-- depends:\s*(.+)$", section, re.M):
+            for dep in dependency.split():
+                assert position[dep] < i, f"{name} is printed before {dep}, which it depends on"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from oxkair.auth import cli as auth_cli
-from oxkair.config import InsecureSettingWarning, Settings, load_settings
+from oxkair.cli_settings import cli_settings
+from oxkair.config import Settings
 from oxkair.errors import OxkairError
 from oxkair.migrate.cli import app as migrate_app
 from oxkair.ops.cli import app as ops_app
@@ -38,13 +38,7 @@ app.add_typer(auth_cli.app, name="auth")  # oxkair auth rotate-keys
 app.add_typer(auth_cli.outbox_app, name="outbox")  # oxkair outbox [send]
 
 
-def _settings() -> Settings:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", InsecureSettingWarning)
-        settings = load_settings()
-    for warning in caught:
-        err.print(f"[yellow]warning:[/] {warning.message}")
-    return settings
+_settings = cli_settings
 
 
 def _server(settings: Settings) -> Any:

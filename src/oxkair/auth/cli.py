@@ -8,7 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from oxkair.config import Settings, load_settings
+from oxkair.cli_settings import cli_settings as load_settings
+from oxkair.config import Settings
 from oxkair.errors import OxkairError
 
 console = Console(soft_wrap=True)

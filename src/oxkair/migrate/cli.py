@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +13,8 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
 
-from oxkair.config import InsecureSettingWarning, Settings, load_settings
+from oxkair.cli_settings import cli_settings
+from oxkair.config import Settings
 from oxkair.errors import OxkairError
 from oxkair.migrate.copy import Progress
 
@@ -30,13 +30,7 @@ SourceOpt = Annotated[str, typer.Option("--source", envvar="OXKAIR_MIGRATE_SOURC
                                         help="Supabase Postgres URL (direct connection, TLS)")]
 
 
-def _settings() -> Settings:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", InsecureSettingWarning)
-        settings = load_settings()
-    for warning in caught:
-        err.print(f"[yellow]warning:[/] {warning.message}")
-    return settings
+_settings = cli_settings
 
 
 def _source(url: str) -> dict[str, Any]:

@@ -38,9 +38,9 @@ FromOption = Annotated[str | None, typer.Option("--from", help="directory or az:
 
 
 def _settings() -> Settings:
-    from oxkair.cli import _settings as load
+    from oxkair.cli_settings import cli_settings
 
-    return load()
+    return cli_settings()
 
 
 def _start_embedded(settings: Settings) -> None:

@@ -83,10 +83,15 @@ def status(params: ConnParams) -> list[MigrationState]:
 
 
 def review_sql(pending_ids: list[str] | None = None) -> str:
-    """The SQL a DBA reviews before applying on Azure: roles.sql, then each migration as owner."""
+    """The SQL a DBA reviews before applying on Azure: roles.sql, then each migration as owner in
+    the order `upgrade` applies them (yoyo's `-- depends:` lines included), then the post-apply hooks."""
+    from yoyo.migrations import topological_sort
+
+    migrations = read_migrations(str(MIGRATIONS_DIR))
+    ordered = [m for m in topological_sort(migrations) if pending_ids is None or m.id in pending_ids]
     parts = [f"-- ==== roles.sql (as the server admin)\n{ROLES_SQL.read_text()}",
              f"SET ROLE {OWNER};\nSET search_path TO {META_SCHEMA};\n"]
-    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if pending_ids is None or path.stem in pending_ids:
-            parts.append(f"-- ==== {path.name}\n{path.read_text()}")
+    for migration in [*ordered, *migrations.post_apply]:
+        path = Path(migration.path)
+        parts.append(f"-- ==== {path.name}\n{path.read_text()}")
     return "\n".join(parts)
