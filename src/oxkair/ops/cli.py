@@ -31,9 +31,9 @@ backup_app = typer.Typer(help="Encrypted logical backups kept 6 years (docs/oper
                          no_args_is_help=True)
 app.add_typer(backup_app, name="backup")
 
-ToOption = Annotated[str | None, typer.Option("--to", help="directory or az://container[/prefix] "
+ToOption = Annotated[str | None, typer.Option("--to", help="directory or az://container/prefix "
                                                             "(default OXKAIR_BACKUP_TO)")]
-FromOption = Annotated[str | None, typer.Option("--from", help="directory or az://container[/prefix] "
+FromOption = Annotated[str | None, typer.Option("--from", help="directory or az://container/prefix "
                                                                 "(default OXKAIR_BACKUP_TO)")]
 
 
