@@ -64,6 +64,16 @@ def login() -> HTMLResponse:
     return render("login.html", page="login", title="Sign in")
 
 
+@router.get("/recover")
+def recover() -> HTMLResponse:
+    return render("recover.html", page="recover", title="Reset your password")
+
+
+@router.get("/reset-password")
+def reset_password() -> HTMLResponse:
+    return render("reset.html", page="reset", title="Choose a new password")
+
+
 @router.get("/app/worklist")
 def worklist() -> HTMLResponse:
     return render("worklist.html", page="worklist", title="Worklist", app=True)

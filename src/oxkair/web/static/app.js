@@ -165,6 +165,30 @@ function initVerify() {
   $("#verify-form").addEventListener("submit", guard(() => verify($("#token").value.trim())));
 }
 
+// ── password recovery: ask for a link; then set a new password with the link's token
+function initRecover() {
+  $("#recover-form").addEventListener("submit", guard(async () => {
+    await api("POST", "/auth/recover", { email: $("#email").value.trim() });
+    // The same answer whether or not the address has an account (no enumeration).
+    say("If an account uses this address, a reset link is on its way.");
+    $("#recover-form").hidden = true;
+  }));
+}
+
+function initReset() {
+  const token = new URLSearchParams(window.location.search).get("token");
+  if (token) $("#token").value = token;
+  $("#reset-form").addEventListener("submit", guard(async () => {
+    if ($("#password").value !== $("#password2").value) {
+      say("The two passwords differ.", true);
+      return;
+    }
+    await api("POST", "/auth/reset-password", { token: $("#token").value.trim(), password: $("#password").value });
+    say("Your password is changed. You can sign in now.");
+    $("#reset-form").hidden = true;
+  }));
+}
+
 // ── sign-in, with the MFA step when the account has TOTP
 function initLogin() {
   let mfaToken = null;
@@ -341,6 +365,8 @@ document.addEventListener("DOMContentLoaded", guard(async () => {
   if (page === "signup") return initSignup();
   if (page === "verify") return initVerify();
   if (page === "login") return initLogin();
+  if (page === "recover") return initRecover();
+  if (page === "reset") return initReset();
   if (PAGES[page]) {
     const me = await initApp();
     if (me) await PAGES[page](me);
