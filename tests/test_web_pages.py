@@ -7,8 +7,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-PAGES = ["/signup", "/login", "/verify-email", "/recover", "/reset-password", "/app/worklist", "/app/settings",
-         "/app/cases/00000000-0000-4000-8000-000000000000"]
+PAGES = ["/signup", "/login", "/verify-email", "/recover", "/reset-password", "/app/worklist",
+         "/app/settings", "/app/cases/00000000-0000-4000-8000-000000000000"]
 
 
 @pytest.mark.parametrize("path", PAGES)
