@@ -7,12 +7,14 @@ import os
 import re
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
@@ -216,8 +218,23 @@ def create_database(settings: Settings, name: str) -> ConnParams:
 
 
 def drop_database(settings: Settings, name: str) -> None:
+    """Drop a scratch database. Plain DROP first: it stops an autovacuum worker busy there (likely
+    right after a restore), which WITH (FORCE) refuses to do for a non-superuser (Azure's admin);
+    FORCE only when a client session is still connected."""
+    statement = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
     with connect(admin_params(settings), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        for attempt in range(5):
+            try:
+                conn.execute(statement)
+                return
+            except psycopg.errors.ObjectInUse:
+                try:
+                    conn.execute(statement + sql.SQL(" WITH (FORCE)"))
+                    return
+                except psycopg.errors.InsufficientPrivilege:
+                    if attempt == 4:
+                        raise
+                    time.sleep(1)  # an autovacuum worker: gone after the next plain DROP
 
 
 def target_params(settings: Settings, target: str) -> tuple[ConnParams, bool]:
