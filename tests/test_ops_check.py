@@ -80,6 +80,17 @@ def test_each_break_is_caught(su: psycopg.Connection[Any], backup_settings: Sett
     assert _check(su, backup_settings)[control] == "fail"
 
 
+def test_a_column_the_audit_trigger_does_not_compare_is_caught(su: psycopg.Connection[Any],
+                                                               backup_settings: Settings) -> None:
+    """A column added outside `oxkair db upgrade` (no regenerated trigger) would go unaudited."""
+    su.execute("ALTER TABLE public.medical_notes ADD COLUMN coder_remarks text")
+    report = run_checks(su, backup_settings)
+    assert _status(report)["audit.triggers"] == "fail"
+    assert "coder_remarks" in _evidence(report, "audit.triggers")
+    su.execute("SELECT audit.install_row_change_trigger('public.medical_notes')")
+    assert _check(su, backup_settings)["audit.triggers"] == "pass"
+
+
 def test_session_audit_of_writes_replaces_object_audit(su: psycopg.Connection[Any],
                                                        backup_settings: Settings) -> None:
     """Azure's Terraform sets pgaudit.log = write, ddl, role and no pgaudit.role."""

@@ -311,13 +311,19 @@ class _Checker:
 
     def audit_triggers(self) -> None:
         rows = self.rows("audit_triggers", {"tables": AUDITED_TABLES})
-        found = {str(t) for t, _ in rows}
-        missing = [str(t) for t, present in rows if not present] + \
+        found = {str(t) for t, _, _ in rows}
+        missing = [str(t) for t, present, _ in rows if not present] + \
                   [t for t in AUDITED_TABLES if t not in found]
+        stale = [f"{t} (columns not compared: {', '.join(uncovered)})" for t, present, uncovered in rows
+                 if present and uncovered]
+        problems = ([("missing or disabled: " + ", ".join(missing))] if missing else []) + \
+                   ([("trigger older than the table: " + "; ".join(stale) + " -- run `oxkair db upgrade`")]
+                    if stale else [])
         self.add("audit.triggers", AUDIT, "Audit trigger on every PHI table (insert, update, delete)",
-                 "fail" if missing else "pass",
-                 ("missing or disabled: " + ", ".join(missing)) if missing else
-                 f"audit.tg__row_change enabled on {', '.join(AUDITED_TABLES)}")
+                 "fail" if problems else "pass",
+                 "; ".join(problems) if problems else
+                 "row-change audit triggers enabled and covering every column on "
+                 + ", ".join(AUDITED_TABLES))
 
     def audit_chain(self) -> None:
         # As oxkair_auditor (the admin is a member), in a savepoint of whatever is open.

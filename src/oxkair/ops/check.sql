@@ -106,13 +106,24 @@ SELECT t AS table_name,
  WHERE pg_catalog.to_regclass(t) IS NOT NULL;
 
 -- name: audit_triggers
+-- An enabled row trigger for insert, update and delete calling either the shared
+-- audit.tg__row_change() or the table's generated function (0050) -- and a generated one must
+-- compare every current column (a column added without regenerating it would go unaudited).
 SELECT t AS table_name,
        EXISTS (SELECT FROM pg_catalog.pg_trigger g
                 WHERE g.tgrelid = pg_catalog.to_regclass(t) AND NOT g.tgisinternal
                   AND g.tgenabled <> 'D'
-                  AND g.tgfoid = pg_catalog.to_regprocedure('audit.tg__row_change()')
-                  AND (g.tgtype & 28) = 28) AS present   -- INSERT(4) | DELETE(8) | UPDATE(16)
+                  AND (g.tgtype & 1) = 1 AND (g.tgtype & 28) = 28   -- ROW; INSERT(4) | DELETE(8) | UPDATE(16)
+                  AND (g.tgfoid = pg_catalog.to_regprocedure('audit.tg__row_change()')
+                       OR g.tgfoid = pg_catalog.to_regprocedure(
+                            'audit.' || pg_catalog.quote_ident(r.function_name) || '()'))) AS present,
+       coalesce((SELECT pg_catalog.array_agg(a.attname::text ORDER BY a.attnum)
+                   FROM pg_catalog.pg_attribute a
+                  WHERE a.attrelid = pg_catalog.to_regclass(t) AND a.attnum > 0 AND NOT a.attisdropped
+                    AND a.attname <> ALL (r.never_recorded)
+                    AND a.attname <> ALL (r.columns)), '{}') AS uncovered
   FROM unnest(%(tables)s::text[]) t
+  LEFT JOIN audit.row_change_trigger r ON r.table_name = t
  WHERE pg_catalog.to_regclass(t) IS NOT NULL;
 
 -- name: hba_rules_local
