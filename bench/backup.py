@@ -1,19 +1,24 @@
 """Benchmark: `oxkair backup create` + `verify` of a 100k-note database vs. plain `pg_dump -Fc`.
 
 Runs a throwaway embedded server, bulk-loads the notes (superuser, triggers skipped), then times
-in the same run: plain pg_dump -Fc to a file (the anchor), backup create (dump + AES-256-GCM +
-keyed table hashes in one snapshot), backup verify (restore into a scratch database + re-hash).
+in the same run, alternated: plain pg_dump -Fc to a file (the anchor), backup create (pg_dump -Z0
++ zstd + AES-256-GCM, table digests on the server in the same snapshot), backup verify (a full
+restore into a scratch database + the same digests, compared). Target: create + verify <= 1.5x
+the anchor. Also timed, to show where the time goes: pg_dump -Z0 alone (create's floor), a plain
+pg_restore of the anchor's file, and verify's restore and digest parts.
 Usage: .venv/bin/python bench/backup.py [--quick] [--notes N]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -107,6 +112,10 @@ def main() -> int:
             def plain_dump() -> None:
                 subprocess.run(anchor_args, env=pg_env(params), check=True)
 
+            def uncompressed_dump() -> None:
+                subprocess.run([*anchor_args, "--compress=0", f"--file={plain}.z0"], env=pg_env(params),
+                               check=True)
+
             def plain_restore() -> None:
                 with psycopg.connect(**params, autocommit=True) as conn:
                     conn.execute("CREATE DATABASE bench_plain_restore")
@@ -118,27 +127,46 @@ def main() -> int:
                 with psycopg.connect(**params, autocommit=True) as conn:
                     conn.execute("DROP DATABASE bench_plain_restore WITH (FORCE)")
 
+            results: dict[str, list[float]] = {}
+
+            def timing(name: str, fn: Any) -> Any:
+                """verify's parts, timed from inside it."""
+                @functools.wraps(fn)
+                def wrapper(*a: Any, **kw: Any) -> Any:
+                    start = time.perf_counter()
+                    try:
+                        return fn(*a, **kw)
+                    finally:
+                        results.setdefault(name, []).append(time.perf_counter() - start)
+                return wrapper
+
+            ops.restore_into = timing("verify: restore", ops.restore_into)  # type: ignore[assignment]
+            ops.digest_database = timing("verify: digest", ops.digest_database)  # type: ignore[assignment]
+
             rounds = 1 if args.quick else 2
             print(f"timings (best of {rounds}, after one untimed pg_dump to warm the cache):")
             plain_dump()
-            results: dict[str, list[float]] = {}
             made: list[ops.Manifest] = []
             for _ in range(rounds):  # alternated, so cache and machine noise hit all alike
                 results.setdefault("dump", []).append(timed("pg_dump -Fc (anchor)", plain_dump))
                 results.setdefault("create", []).append(timed("oxkair backup create", lambda: made.append(
                     ops.create_backup(settings, storage, key))))
-                results.setdefault("restore", []).append(
-                    timed("pg_restore, plain (anchor 2)", plain_restore))
                 results.setdefault("verify", []).append(
                     timed("oxkair backup verify", lambda: ops.verify_backup(settings, storage, key)))
+                results.setdefault("dump0", []).append(timed("pg_dump -Fc -Z0 (create's floor)",
+                                                             uncompressed_dump))
+                results.setdefault("restore", []).append(
+                    timed("pg_restore of the anchor, plain", plain_restore))
             anchor, create = min(results["dump"]), min(results["create"])
             restore_anchor, verify = min(results["restore"]), min(results["verify"])
             manifest = made[-1]
             print(f"plain dump {plain.stat().st_size / 1e6:.1f} MB; encrypted backup "
-                  f"{manifest.file_bytes / 1e6:.1f} MB; "
+                  f"{manifest.file_bytes / 1e6:.1f} MB ({manifest.dump_bytes / 1e6:.1f} MB before zstd); "
                   f"{manifest.tables['public.medical_notes'].rows:,} notes in the manifest")
-            print(f"ratio create / pg_dump:           {create / anchor:5.2f}x  (target <= 1.5x)")
-            print(f"ratio (create + verify) / pg_dump: {(create + verify) / anchor:5.2f}x")
+            print(f"verify's parts (best): restore {min(results['verify: restore']):.2f} s, "
+                  f"digest {min(results['verify: digest']):.2f} s; pg_dump -Z0 {min(results['dump0']):.2f} s")
+            print(f"ratio (create + verify) / pg_dump: {(create + verify) / anchor:5.2f}x  (target <= 1.5x)")
+            print(f"ratio create / pg_dump:            {create / anchor:5.2f}x")
             print(f"ratio verify / plain pg_restore:   {verify / restore_anchor:5.2f}x")
         finally:
             server.stop()

@@ -13,4 +13,4 @@ def test_backup_benchmark_runs_quick() -> None:
     result = subprocess.run([sys.executable, str(BENCH), "--quick"], capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "ratio create / pg_dump" in result.stdout
+    assert "ratio (create + verify) / pg_dump" in result.stdout

@@ -19,6 +19,7 @@ from typing import Any
 from psycopg import sql
 
 from oxkair.db.connect import ConnParams, connect
+from oxkair.ops.compression import decompressed
 from oxkair.ops.crypto import BackupKey, decrypt_stream
 from oxkair.ops.pgtools import Progress, pg_env, run_capturing, run_feeding, tool
 
@@ -30,12 +31,25 @@ _PSQL_META = re.compile(r"^\\(un)?restrict .*$", re.MULTILINE)
 _ACL_KINDS = ("ACL", "DEFAULT ACL")
 
 
-def _plaintext(path: Path, key: BackupKey, progress: Progress | None = None) -> Iterator[bytes]:
+def _plaintext(path: Path, key: BackupKey, compression: str,
+               progress: Progress | None = None) -> Iterator[bytes]:
     with path.open("rb") as fh:
-        for chunk in decrypt_stream(key, fh):
+        chunks = decrypt_stream(key, fh)
+        for chunk in decompressed(chunks) if compression == "zstd" else chunks:
             if progress:
                 progress(len(chunk))
             yield chunk
+
+
+def scratch_options(params: ConnParams) -> ConnParams:
+    """Session settings for restoring into a scratch database that is dropped afterwards."""
+    with connect(params, autocommit=True) as conn:
+        lz4 = conn.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_catalog.pg_settings"
+                           " WHERE name = 'default_toast_compression'").fetchone()
+    options = ["-c synchronous_commit=off", "-c maintenance_work_mem=128MB"]
+    if lz4 and lz4[0]:
+        options.append("-c default_toast_compression=lz4")
+    return {**params, "options": " ".join([str(params.get("options") or ""), *options]).strip()}
 
 
 def _entries(toc: str) -> list[tuple[str, str]]:
@@ -62,12 +76,15 @@ def _owners(lines: Iterable[str]) -> set[str]:
 
 
 def restore_into(params: ConnParams, path: Path, key: BackupKey,
-                 progress: Callable[[str, int], None] | None = None) -> None:
+                 progress: Callable[[str, int], None] | None = None, *, compression: str = "",
+                 scratch: bool = False) -> None:
     """Restore the encrypted dump at `path` into the (empty) database of `params`."""
     pg_restore = tool("pg_restore")
+    if scratch:
+        params = scratch_options(params)
 
     def stream(phase: str) -> Iterator[bytes]:
-        return _plaintext(path, key, (lambda n: progress(phase, n)) if progress else None)
+        return _plaintext(path, key, compression, (lambda n: progress(phase, n)) if progress else None)
 
     # libpq environment per pass: an Entra token (seed method 1) lives about an hour.
     toc = run_capturing([pg_restore, "--list"], pg_env(params), stream("reading"))

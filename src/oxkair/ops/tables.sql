@@ -1,10 +1,15 @@
 -- The tables a backup holds, with their columns in order and whether oxkair_backup can read
--- every row.
+-- every row. `builtin`: per column, whether its type (and element type) is built into PostgreSQL,
+-- so that its binary form carries no OID that differs in a restored database.
 SELECT n.nspname AS schema,
        c.relname AS name,
        (SELECT array_agg(a.attname::text ORDER BY a.attnum)
           FROM pg_catalog.pg_attribute a
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+       (SELECT array_agg(ty.oid < 16384 AND ty.typelem < 16384 ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a
+          JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
+         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS builtin,
        c.relrowsecurity AS rls,
        pg_catalog.has_table_privilege('oxkair_backup', c.oid, 'SELECT') AS readable,
        EXISTS (SELECT FROM pg_catalog.pg_policy p
