@@ -19,6 +19,7 @@ from typing import Any
 
 import psycopg
 from psycopg import Connection, sql
+from psycopg.copy import QueuedLibpqWriter
 from psycopg.types.json import Jsonb
 
 from oxkair.config import Settings
@@ -162,8 +163,11 @@ def copy_chunk(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chun
         _create_stage(tgt, stage, cols, spec)
         query = sql.SQL("COPY ({}) TO STDOUT (FORMAT binary)").format(sql.SQL(spec.transform_sql.strip()))
         params = {"lo": lo, "hi": hi, "skip": skip}
-        with src.cursor().copy(query, params) as cin, tgt.cursor().copy(
-                sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(stage, cols)) as cout:
+        # The target's side writes from its own thread, so reading the source overlaps writing.
+        tcur = tgt.cursor()
+        with src.cursor().copy(query, params) as cin, tcur.copy(
+                sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(stage, cols),
+                writer=QueuedLibpqWriter(tcur)) as cout:
             for block in cin:
                 digest.update(block)
                 cout.write(block)
