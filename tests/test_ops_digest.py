@@ -99,3 +99,88 @@ def test_v1_manifests_still_load_and_check(key: BackupKey) -> None:
     with pytest.raises(CorruptBackupError, match="unknown manifest format"):
         Manifest.from_json(json.dumps({**body, "format": "oxkair-backup/9"}))
     assert FORMAT != FORMAT_V1
+
+
+# ───────────────────────────────────────────── the data section, loaded on two connections
+SCRIPT = b"""--
+-- PostgreSQL database dump
+--
+
+\\restrict abc
+
+SET statement_timeout = 0;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET row_security = off;
+
+--
+-- Data for Name: loaded; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.loaded (id, note) FROM stdin;
+%(rows)s\\.
+
+COPY public.empty (id) FROM stdin;
+\\.
+
+SELECT pg_catalog.setval('public.loaded_seq',
+  %(count)d, true);
+
+\\unrestrict abc
+"""
+
+
+def _script(count: int) -> bytes:
+    rows = b"".join(b"%d\tline %d with a tab\\there and a backslash \\\\. \\\\\n" % (i, i)
+                    for i in range(count))
+    return SCRIPT.replace(b"%(rows)s", rows).replace(b"%(count)d", str(count).encode())
+
+
+def _prepare(conn: Connection[Any]) -> None:
+    conn.execute("CREATE TABLE public.loaded (id int PRIMARY KEY, note text)")
+    conn.execute("CREATE TABLE public.empty (id int)")
+    conn.execute("CREATE SEQUENCE public.loaded_seq")
+
+
+@pytest.mark.parametrize("piece", [1, 7, 100_000])
+def test_data_script_loads_on_two_connections(scratch_db: Any, monkeypatch: pytest.MonkeyPatch,
+                                              piece: int) -> None:
+    import psycopg
+
+    from oxkair.ops import loader
+
+    monkeypatch.setattr(loader, "RUN", 256)  # many runs, cut at row ends, alternating lanes
+    params = scratch_db()
+    with psycopg.connect(**params, autocommit=True) as conn:
+        _prepare(conn)
+    script = _script(500)
+    data_loader = loader.DataLoader(params)
+    for i in range(0, len(script), piece):  # the script arrives in pieces of any size
+        data_loader.feed(script[i:i + piece])
+    data_loader.finish()
+    with psycopg.connect(**params) as conn:
+        assert conn.execute("SELECT count(*), count(DISTINCT id) FROM public.loaded").fetchone() == (500, 500)
+        note = conn.execute("SELECT note FROM public.loaded WHERE id = 42").fetchone()
+        assert note == ("line 42 with a tab\there and a backslash \\. \\",)
+        assert conn.execute("SELECT count(*) FROM public.empty").fetchone() == (0,)
+        assert conn.execute("SELECT last_value FROM public.loaded_seq").fetchone() == (500,)
+
+
+def test_data_script_failures_are_raised(scratch_db: Any) -> None:
+    import psycopg
+
+    from oxkair.errors import OxkairError
+    from oxkair.ops.loader import DataLoader
+
+    params = scratch_db()
+    with psycopg.connect(**params, autocommit=True) as conn:
+        _prepare(conn)
+    cut = DataLoader(params)
+    cut.feed(_script(10)[:300])
+    with pytest.raises(OxkairError, match="middle of a table"):
+        cut.finish()
+    bad = DataLoader(params)
+    with pytest.raises(psycopg.Error):
+        bad.feed(_script(10).replace(b"3\tline 3", b"x\tline 3"))
+        bad.finish()
+    with psycopg.connect(**params) as conn:
+        assert conn.execute("SELECT count(*) FROM public.loaded").fetchone() == (0,)

@@ -120,6 +120,49 @@ def run_feeding(args: list[str], env: dict[str, str], source: Iterable[bytes],
                               f"{_last_error(errfile.read().decode(errors='replace'))}")
 
 
+def run_piping(args: list[str], env: dict[str, str], source: Iterable[bytes],
+               sink: Callable[[bytes], None], chunk: int = 1 << 20) -> None:
+    """Run a tool with `source` streamed to its stdin and its stdout passed to `sink`."""
+    failure: list[BaseException] = []
+    with tempfile.TemporaryFile() as errfile:
+        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errfile,
+                                env=env)
+        assert proc.stdin is not None and proc.stdout is not None
+        stdin = proc.stdin
+
+        def feed() -> None:
+            try:
+                for data in source:
+                    stdin.write(data)
+            except BrokenPipeError:
+                pass
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                failure.append(exc)
+                proc.kill()
+            finally:
+                with contextlib.suppress(BrokenPipeError):
+                    stdin.close()
+
+        feeder = threading.Thread(target=feed, name="oxkair-pipe-feed", daemon=True)
+        feeder.start()
+        try:
+            while data := proc.stdout.read(chunk):
+                sink(data)
+        except BaseException:
+            proc.kill()
+            raise
+        finally:
+            code = proc.wait()
+            feeder.join()
+            proc.stdout.close()
+        if failure:
+            raise failure[0]
+        if code != 0:
+            errfile.seek(0)
+            raise PipeFailure(f"{Path(args[0]).name} failed: "
+                              f"{_last_error(errfile.read().decode(errors='replace'))}")
+
+
 def run_capturing(args: list[str], env: dict[str, str], source: Iterable[bytes]) -> str:
     """Like run_feeding, returning the tool's stdout as text (TOC listings, ACL scripts)."""
     with tempfile.TemporaryFile() as out:

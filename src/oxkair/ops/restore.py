@@ -1,11 +1,14 @@
-"""Restoring a decrypted dump without a superuser, in four passes over the encrypted file.
+"""Restoring a decrypted dump without a superuser, in passes over the encrypted file.
 
 pg_restore runs `ALTER FUNCTION ... OWNER TO oxkair_definer` right after each function, and a
 non-superuser may do that only when the new owner can CREATE in the schema (the migrations lend
 that privilege for the moment, as 0004/0005 do). So: (1) the schemas, (2) lend CREATE to every
-owning role, (3) all other objects and the data in one transaction, (4) take CREATE back and
+owning role, (3) all other objects: the pre-data section in one transaction, the data section
+as pg_restore writes it out, loaded on two connections (loader.py), the post-data section
+(indexes, constraints, triggers, row security) in one transaction, (4) take CREATE back and
 apply the privileges (ACL) entries, whose `SET SESSION AUTHORIZATION` (superuser only) becomes
-`SET ROLE` (the admin is a member of the granting role).
+`SET ROLE` (the admin is a member of the granting role). Only the data pass reads the whole
+file; the others stop after its table of contents.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from psycopg import sql
 from oxkair.db.connect import ConnParams, connect
 from oxkair.ops.compression import decompressed
 from oxkair.ops.crypto import BackupKey, decrypt_stream
-from oxkair.ops.pgtools import Progress, pg_env, run_capturing, run_feeding, tool
+from oxkair.ops.loader import DataLoader
+from oxkair.ops.pgtools import Progress, pg_env, run_capturing, run_feeding, run_piping, tool
 
 _ENTRY = re.compile(r"^\d+; \d+ \d+ (?P<kind>[A-Z ]+?) (?P<schema>\S+) (?P<rest>.*)$")
 _SESSION_AUTH = re.compile(r"^SET SESSION AUTHORIZATION (.+);$", re.MULTILINE)
@@ -107,10 +111,22 @@ def restore_into(params: ConnParams, path: Path, key: BackupKey,
                         pg_env(params), stream("schemas"))
         with connect(params, autocommit=True) as conn:
             _lend_create(conn, schemas, owners, grant=True)
+        objects = list_file("objects", main_lines)
         try:
             run_feeding([pg_restore, "--exit-on-error", "--single-transaction", "--no-password",
-                         "-L", list_file("objects", main_lines), "-d", str(params["dbname"])],
-                        pg_env(params), stream("objects and data"))
+                         "--section=pre-data", "-L", objects, "-d", str(params["dbname"])],
+                        pg_env(params), stream("objects"))
+            loader = DataLoader(params)
+            try:
+                run_piping([pg_restore, "--section=data", "-L", objects, "-f", "-"], pg_env(params),
+                           stream("data"), loader.feed)
+            except BaseException:
+                loader.abort()
+                raise
+            loader.finish()
+            run_feeding([pg_restore, "--exit-on-error", "--single-transaction", "--no-password",
+                         "--section=post-data", "-L", objects, "-d", str(params["dbname"])],
+                        pg_env(params), stream("indexes and constraints"))
         finally:
             with connect(params, autocommit=True) as conn:
                 _lend_create(conn, schemas, owners, grant=False)
