@@ -1,5 +1,6 @@
 """Case-management API (issue 5): institution search latency as the table grows, and worklist
-throughput through the HTTP API vs. the same SQL through psycopg directly, in the same run.
+throughput through the HTTP API vs. the same SQL through psycopg directly, in the same run (the
+API's own statements, sent the same way: BEGIN, RLS scope, page with its access-log entry, COMMIT).
 
 Targets: search p95 < 10 ms server-side at 100k institutions, p95 growth 10k → 1M <= 2x;
 API worklist throughput >= 0.5x the direct SQL's, 20 concurrent clients each.
@@ -29,6 +30,8 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import describe, pct, scratch_server, superuser  # noqa: E402
+from oxkair.api.rls import SCOPE_SQL, scope_params  # noqa: E402
+from oxkair.api.worklist import worklist_query  # noqa: E402
 from oxkair.demo.names import institutions  # noqa: E402
 from oxkair.local import LocalServer  # noqa: E402
 
@@ -197,13 +200,6 @@ def run_clients(duration: float, work: Any, users: list[tuple[str, str]],
     return sum(counts), [x for lat in latencies for x in lat]
 
 
-WORKLIST_SQL = (
-    "SELECT id, case_number, status, workflow_status, mrn, date_of_service, insurance_provider, user_id,"
-    " provider_user_id, institution_id, created_at, updated_at FROM public.medical_notes"
-    " ORDER BY created_at DESC NULLS LAST, id DESC LIMIT %s"
-)
-
-
 def bench_worklist(server: LocalServer, duration: float, cases_each: int) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -237,19 +233,19 @@ def bench_worklist(server: LocalServer, duration: float, cases_each: int) -> Non
         assert response.status == 200 and len(body["items"]) == 25, body
 
     def direct_call(user: tuple[str, str], state: dict[str, Any]) -> None:
-        # What one API request runs, statement for statement: the RLS scope, the worklist, the access log.
+        # What one API request runs, statement for statement and sent the same way (one
+        # pipeline): the RLS scope as oxkair_authenticated with the user's claims, the worklist
+        # page with its access-log entry (the API's own statement), COMMIT.
         if "conn" not in state:
             state["conn"] = psycopg.connect(**server.conninfo("oxkair_api"))
             state["close"] = state["conn"].close
         conn = state["conn"]
-        claims = json.dumps({"sub": user[0], "role": "authenticated", "aud": "authenticated"})
-        with conn.transaction():
-            conn.execute("SET LOCAL ROLE oxkair_authenticated")
-            conn.execute("SELECT set_config('request.jwt.claims', %s, true),"
-                         " set_config('request.client_addr', %s, true)", [claims, "127.0.0.1"])
-            rows = conn.execute(WORKLIST_SQL, [26]).fetchall()
-            conn.execute("SELECT audit.log_access('public.medical_notes', %s, %s::jsonb)",
-                         [[str(r[0]) for r in rows[:25]], '{"endpoint": "GET /cases", "count": 25}'])
+        claims = {"sub": user[0], "role": "authenticated", "aud": "authenticated"}
+        statement, params = worklist_query(25)
+        with conn.pipeline(), conn.transaction():
+            conn.execute(SCOPE_SQL, scope_params(claims, "127.0.0.1"))
+            cur = conn.execute(statement, params)
+        rows = cur.fetchall()
         assert len(rows) == 26
 
     # Direct, API, direct again: the ratio uses the mean of the two direct runs, so drift on a

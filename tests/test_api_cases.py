@@ -172,6 +172,28 @@ def test_every_phi_read_is_in_the_access_log(
     assert len(_access_entries(server, case["id"])) == 3
 
 
+def test_worklist_logs_exactly_the_page_it_shows(
+    case_client: TestClient, tenants: dict[str, Tenant], server: LocalServer
+) -> None:
+    """The worklist's access-log entry is written by its own statement (one round trip): the ids
+    of the page in order, not the extra row that tells there is more; an empty page logs nothing."""
+    coder = tenants["B"].members["coder2"]
+    made = [create_case(case_client, coder, workflow_status="logged-page")["id"] for _ in range(3)]
+    with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as conn:
+        start = conn.execute("SELECT max(at) FROM audit.log").fetchone()
+        page = case_client.get("/cases", params={"limit": 2, "workflow_status": "logged-page"},
+                               headers=coder.auth).json()
+        empty = case_client.get("/cases", params={"workflow_status": "nothing-here"}, headers=coder.auth)
+        assert empty.status_code == 200 and empty.json() == {"items": [], "next_cursor": None}
+        rows = conn.execute(
+            "SELECT actor_user_id::text, detail FROM audit.log WHERE action = 'READ'"
+            " AND detail->>'endpoint' = 'GET /cases' AND at > %s ORDER BY at",
+            [start[0] if start else None],
+        ).fetchall()
+    assert [c["id"] for c in page["items"]] == made[:0:-1] and page["next_cursor"]
+    assert [(r[0], r[1]["row_ids"], r[1]["count"]) for r in rows] == [(coder.id, made[:0:-1], 2)]
+
+
 def test_security_headers_and_body_limit_on_case_routes(
     case_client: TestClient, tenants: dict[str, Tenant]
 ) -> None:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import psycopg
+from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
+from oxkair.api import create_app
+from oxkair.api.deps import Db
 from oxkair.api.problems import _database_problem
+from oxkair.config import Settings
+from tests.fixtures.api import Account
 
 
 def test_healthz_answers_with_the_database(client: TestClient) -> None:
@@ -76,3 +82,29 @@ def test_database_errors_map_to_client_statuses() -> None:
     assert _database_problem(_error("XX000")).status_code == 500
     body = _database_problem(_error("23505")).body
     assert b"boom" not in body
+
+
+def test_routes_act_as_the_verified_user_in_one_scope_statement(
+    api_pool: Any, api_settings: Settings, make_account: Callable[..., Account]
+) -> None:
+    """`Db` (set_config('role', …) with the claims and address in one statement) is the same
+    RLS scope as SET LOCAL ROLE."""
+    router = APIRouter()
+
+    @router.get("/whoami")
+    def whoami(db: Db) -> dict[str, Any]:
+        with db.transaction() as conn:
+            row = conn.execute(
+                "SELECT auth.uid()::text, current_user::text, current_setting('request.client_addr')"
+            ).fetchone()
+        assert row
+        return {"uid": row[0], "role": row[1], "addr": row[2]}
+
+    app = create_app(api_settings, pool=api_pool)
+    app.include_router(router)
+    with TestClient(app, client=("10.251.0.9", 1)) as c:
+        account = make_account(via=c)
+        assert c.get("/whoami", headers=account.auth).json() == {
+            "uid": account.id, "role": "oxkair_authenticated", "addr": "10.251.0.9"
+        }
+        assert c.get("/whoami").status_code == 401

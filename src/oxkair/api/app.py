@@ -44,12 +44,13 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
     problems.install(app)
     app.add_middleware(SecurityMiddleware, max_body=settings.oxkair_max_body_bytes)
 
+    # The worklist is the busiest route: routing tries routers in this order.
+    app.include_router(cases.router)
     app.include_router(health.router)
     app.include_router(jwks.router)
     app.include_router(auth.router)
     app.include_router(institutions.router)
     app.include_router(profile.router)
     app.include_router(providers.router)
-    app.include_router(cases.router)
     app.include_router(web.router)
     return app

@@ -36,7 +36,8 @@ def endpoint(request: Request) -> str:
 
 
 def log_access(conn: Connection[Any], request: Request, ids: list[str], **detail: Any) -> None:
-    """One entry in the audit trail's access log for the PHI rows this response carries.
+    """One entry in the audit trail's access log for the PHI rows this response carries, in the
+    transaction that read them (it commits before the answer leaves).
 
     The user and the client address come from the transaction's claims and settings."""
     if not ids:

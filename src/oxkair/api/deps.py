@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from psycopg import Connection
 from starlette.concurrency import run_in_threadpool
 
+from oxkair.api.rls import Rls
 from oxkair.auth.errors import unauthorized
 from oxkair.auth.runtime import AuthRuntime
 from oxkair.auth.service import AuthService
@@ -37,7 +38,8 @@ def _valid_ip(host: str) -> str | None:
         return None
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies are async functions where they do no I/O: FastAPI runs plain ones in its thread pool.
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -47,7 +49,7 @@ def get_runtime(request: Request) -> AuthRuntime:
     return runtime
 
 
-def get_service(request: Request) -> AuthService:
+async def get_service(request: Request) -> AuthService:
     service: AuthService = request.app.state.auth_service
     return service
 
@@ -84,7 +86,7 @@ class AuthUser:
     external: bool
 
 
-def get_current_user(claims: Annotated[dict[str, Any], Depends(get_claims)]) -> AuthUser:
+async def get_current_user(claims: Annotated[dict[str, Any], Depends(get_claims)]) -> AuthUser:
     return AuthUser(
         str(claims["sub"]),
         str(claims.get("email", "")),
@@ -97,21 +99,28 @@ def get_current_user(claims: Annotated[dict[str, Any], Depends(get_claims)]) -> 
 def get_conn(
     request: Request, claims: Annotated[dict[str, Any], Depends(get_claims)]
 ) -> Iterator[Connection[Any]]:
-    """A pooled connection in one transaction as oxkair_authenticated with the verified claims."""
+    """A pooled (blocking) connection in one transaction as oxkair_authenticated with the
+    verified claims, for sync code; the API's own routes use `Db` (on the event loop)."""
     with request.app.state.pool.connection() as conn, as_end_user(conn, claims, client_addr(request)):
         yield conn
 
 
-def get_anon_conn(request: Request) -> Iterator[Connection[Any]]:
-    """A pooled connection in one transaction as oxkair_anon (before login)."""
-    with request.app.state.pool.connection() as conn, as_end_user(conn, None, client_addr(request)):
-        yield conn
+async def get_db(request: Request, claims: Annotated[dict[str, Any], Depends(get_claims)]) -> Rls:
+    """Transactions as oxkair_authenticated with the verified claims (`with db.transaction()`);
+    async, so resolving it costs no thread hop."""
+    return Rls(request.app.state.pool, claims, client_addr(request))
+
+
+async def get_anon_db(request: Request) -> Rls:
+    """Transactions as oxkair_anon (before login)."""
+    return Rls(request.app.state.pool, None, client_addr(request))
 
 
 Claims = Annotated[dict[str, Any], Depends(get_claims)]
 CurrentUser = Annotated[AuthUser, Depends(get_current_user)]
 ConnDep = Annotated[Connection[Any], Depends(get_conn)]
-AnonConnDep = Annotated[Connection[Any], Depends(get_anon_conn)]
+Db = Annotated[Rls, Depends(get_db)]
+AnonDb = Annotated[Rls, Depends(get_anon_db)]
 ClientAddr = Annotated[str | None, Depends(client_addr)]
 Service = Annotated[AuthService, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 import psycopg
 from fastapi import APIRouter, Query, Request
-from psycopg import sql
+from psycopg import Connection, sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from oxkair.api.casework import PROBLEMS, log_access
-from oxkair.api.deps import ConnDep
+from oxkair.api.deps import Db
 from oxkair.api.models import (
     CASE_COLUMNS,
     JSON_FIELDS,
@@ -32,6 +28,7 @@ from oxkair.api.models import (
     WorkflowStatus,
 )
 from oxkair.api.problems import Problem
+from oxkair.api.worklist import encode_cursor, worklist_query
 
 router = APIRouter(prefix="/cases", tags=["cases"], responses=PROBLEMS)
 
@@ -70,26 +67,30 @@ def _values(body: CaseCreate | CaseUpdate) -> dict[str, Any]:
     return values
 
 
-def _fetch(conn: ConnDep, case_id: UUID) -> dict[str, Any] | None:
+def _one(conn: Connection[Any], statement: sql.Composed, params: list[Any]) -> dict[str, Any] | None:
     with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(
-            sql.SQL("SELECT {} FROM public.medical_notes WHERE id = %s").format(_CASE), [case_id]
-        ).fetchone()
+        return cur.execute(statement, params).fetchone()
 
 
-def _visible(conn: ConnDep, case_id: UUID) -> bool:
+def _fetch(conn: Connection[Any], case_id: UUID) -> dict[str, Any] | None:
+    return _one(conn, sql.SQL("SELECT {} FROM public.medical_notes WHERE id = %s").format(_CASE), [case_id])
+
+
+def _visible(conn: Connection[Any], case_id: UUID) -> bool:
     return conn.execute("SELECT 1 FROM public.medical_notes WHERE id = %s", [case_id]).fetchone() is not None
 
 
-def _answer(conn: ConnDep, request: Request, row: dict[str, Any] | None) -> CasePublic:
+def _answer(conn: Connection[Any], request: Request, row: dict[str, Any] | None) -> CasePublic:
     if row is None:
         raise Problem(404, NOT_FOUND)
     log_access(conn, request, [str(row["id"])])
     return CasePublic(**row)
 
 
+# Routes are plain functions: FastAPI runs each in its thread pool (one hop per request), and
+# each opens its transaction itself (`Db`), so the access log commits before the answer is built.
 @router.post("", status_code=201, response_model=CasePublic)
-def create_case(body: CaseCreate, conn: ConnDep, request: Request) -> CasePublic:
+def create_case(body: CaseCreate, db: Db, request: Request) -> CasePublic:
     """A new case of the caller (a Medical Coder) in their institution; case_number generated
     when not given."""
     values = _values(body)
@@ -105,28 +106,15 @@ def create_case(body: CaseCreate, conn: ConnDep, request: Request) -> CasePublic
         params=sql.SQL(", ").join(sql.Placeholder() * len(values)),
         cols=_CASE,
     )
-    with _rules(), conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(statement, [number, *values.values()]).fetchone()
-    return _answer(conn, request, row)
-
-
-def encode_cursor(created_at: datetime | None, case_id: UUID) -> str:
-    raw = json.dumps([created_at.isoformat() if created_at else None, str(case_id)])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime | None, UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created, case_id = json.loads(raw)
-        return (datetime.fromisoformat(created) if created is not None else None), UUID(case_id)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise Problem(422, "the cursor is not valid; start from the first page") from exc
+    with db.transaction() as conn:
+        with _rules():
+            row = _one(conn, statement, [number, *values.values()])
+        return _answer(conn, request, row)
 
 
 @router.get("", response_model=CaseList)
 def list_cases(
-    conn: ConnDep,
+    db: Db,
     request: Request,
     status: Annotated[Status | None, Query()] = None,
     workflow_status: Annotated[WorkflowStatus | None, Query()] = None,
@@ -134,34 +122,12 @@ def list_cases(
     cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_\-]+$")] = None,
 ) -> dict[str, Any]:
     """The caller's worklist, newest first: cases they created and cases assigned to them."""
-    where: list[sql.Composable] = []
-    params: list[Any] = []
-    if status is not None:
-        where.append(sql.SQL("status = %s"))
-        params.append(status)
-    if workflow_status is not None:
-        where.append(sql.SQL("workflow_status = %s"))
-        params.append(workflow_status)
-    if cursor is not None:
-        created, last_id = decode_cursor(cursor)
-        if created is None:  # NULL created_at sorts last: only NULLs with a smaller id remain
-            where.append(sql.SQL("(created_at IS NULL AND id < %s)"))
-            params.append(last_id)
-        else:
-            where.append(sql.SQL("(created_at < %s OR (created_at = %s AND id < %s) OR created_at IS NULL)"))
-            params += [created, created, last_id]
-    statement = sql.SQL(
-        "SELECT {cols} FROM public.medical_notes{where}"
-        " ORDER BY created_at DESC NULLS LAST, id DESC LIMIT %s"
-    ).format(
-        cols=_SUMMARY,
-        where=sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where) if where else sql.SQL(""),
-    )
-    with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(statement, [*params, limit + 1]).fetchall()
+    statement, params = worklist_query(limit, status=status, workflow_status=workflow_status, cursor=cursor)
+    # BEGIN, the RLS scope, the page with its access-log entry and COMMIT in one round trip; the
+    # log is committed before the answer is built.
+    rows = db.fetch_committed(statement, params)
     more = len(rows) > limit
     rows = rows[:limit]
-    log_access(conn, request, [str(r["id"]) for r in rows], count=len(rows))
     last = rows[-1] if more else None
     # A plain dict: FastAPI validates it once against CaseList (building models first would
     # validate every row twice).
@@ -172,30 +138,32 @@ def list_cases(
 
 
 @router.get("/{case_id}", response_model=CasePublic)
-def get_case(case_id: UUID, conn: ConnDep, request: Request) -> CasePublic:
+def get_case(case_id: UUID, db: Db, request: Request) -> CasePublic:
     """One case with its notes; 404 when it does not exist or is not the caller's to see."""
-    return _answer(conn, request, _fetch(conn, case_id))
+    with db.transaction() as conn:
+        return _answer(conn, request, _fetch(conn, case_id))
 
 
 @router.patch("/{case_id}", response_model=CasePublic)
-def update_case(case_id: UUID, body: CaseUpdate, conn: ConnDep, request: Request) -> CasePublic:
+def update_case(case_id: UUID, body: CaseUpdate, db: Db, request: Request) -> CasePublic:
     """Edit the notes and data of a case the caller may edit in its current status."""
     values = _values(body)
     if not values:
-        return _answer(conn, request, _fetch(conn, case_id))
+        return get_case(case_id, db, request)
     statement = sql.SQL("UPDATE public.medical_notes SET {sets} WHERE id = %s RETURNING {cols}").format(
         sets=sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(n)) for n in values),
         cols=_CASE,
     )
-    with _rules(), conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(statement, [*values.values(), case_id]).fetchone()
-    if row is None and _visible(conn, case_id):
-        raise Problem(409, "the case cannot be edited by you in its current status")
-    return _answer(conn, request, row)
+    with db.transaction() as conn:
+        with _rules():
+            row = _one(conn, statement, [*values.values(), case_id])
+        if row is None and _visible(conn, case_id):
+            raise Problem(409, "the case cannot be edited by you in its current status")
+        return _answer(conn, request, row)
 
 
 @router.post("/{case_id}/transition", response_model=CasePublic)
-def transition_case(case_id: UUID, body: CaseTransition, conn: ConnDep, request: Request) -> CasePublic:
+def transition_case(case_id: UUID, body: CaseTransition, db: Db, request: Request) -> CasePublic:
     """Move a case along the status flow; `provider_user_id` when sending it to a provider."""
     if body.provider_user_id is not None and body.to != "PENDING_PROVIDER_REVIEW":
         raise Problem(422, "provider_user_id goes only with to=PENDING_PROVIDER_REVIEW")
@@ -203,8 +171,9 @@ def transition_case(case_id: UUID, body: CaseTransition, conn: ConnDep, request:
         "UPDATE public.medical_notes SET status = %s, provider_user_id = coalesce(%s, provider_user_id)"
         " WHERE id = %s AND status IS DISTINCT FROM %s RETURNING {cols}"
     ).format(cols=_CASE)
-    with _rules(), conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(statement, [body.to, body.provider_user_id, case_id, body.to]).fetchone()
-    if row is None and _visible(conn, case_id):
-        raise Problem(409, "you cannot move this case from its current status")
-    return _answer(conn, request, row)
+    with db.transaction() as conn:
+        with _rules():
+            row = _one(conn, statement, [body.to, body.provider_user_id, case_id, body.to])
+        if row is None and _visible(conn, case_id):
+            raise Problem(409, "you cannot move this case from its current status")
+        return _answer(conn, request, row)

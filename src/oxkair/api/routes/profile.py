@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from psycopg import sql
+from psycopg import Connection, sql
 from psycopg.rows import dict_row
 
 from oxkair.api.casework import PROBLEMS
-from oxkair.api.deps import ConnDep
+from oxkair.api.deps import Db
 from oxkair.api.models import ProfilePublic, ProfileUpdate, SettingsPublic, SettingsUpdate
 from oxkair.api.problems import Problem
 
@@ -23,7 +23,7 @@ _PROFILE = sql.SQL(
 )
 
 
-def _profile(conn: ConnDep) -> dict[str, Any]:
+def _profile(conn: Connection[Any]) -> dict[str, Any]:
     with conn.cursor(row_factory=dict_row) as cur:
         row = cur.execute(_PROFILE).fetchone()
     if row is None:
@@ -32,43 +32,47 @@ def _profile(conn: ConnDep) -> dict[str, Any]:
 
 
 @router.get("/profile", response_model=ProfilePublic)
-def get_profile(conn: ConnDep) -> ProfilePublic:
-    return ProfilePublic(**_profile(conn))
+def get_profile(db: Db) -> ProfilePublic:
+    with db.transaction() as conn:
+        return ProfilePublic(**_profile(conn))
 
 
 @router.patch("/profile", response_model=ProfilePublic)
-def update_profile(body: ProfileUpdate, conn: ConnDep) -> ProfilePublic:
+def update_profile(body: ProfileUpdate, db: Db) -> ProfilePublic:
     """Names and contact details; `institution_id` and `user_category` are refused (422)."""
     values = body.model_dump(exclude_unset=True)
     for required in ("first_name", "last_name"):
         if required in values and values[required] is None:
             raise Problem(422, f"{required} cannot be removed")
-    if values:
-        conn.execute(
-            sql.SQL("UPDATE public.profiles SET {} WHERE id = (SELECT auth.uid())").format(
-                sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(n)) for n in values)
-            ),
-            list(values.values()),
-        )
-    return ProfilePublic(**_profile(conn))
+    with db.transaction() as conn:
+        if values:
+            conn.execute(
+                sql.SQL("UPDATE public.profiles SET {} WHERE id = (SELECT auth.uid())").format(
+                    sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(n)) for n in values)
+                ),
+                list(values.values()),
+            )
+        return ProfilePublic(**_profile(conn))
 
 
 @router.get("/settings", response_model=SettingsPublic)
-def get_settings(conn: ConnDep) -> SettingsPublic:
-    row = conn.execute(
-        "SELECT theme, updated_at FROM public.user_settings WHERE id = (SELECT auth.uid())"
-    ).fetchone()
+def get_settings(db: Db) -> SettingsPublic:
+    with db.transaction() as conn:
+        row = conn.execute(
+            "SELECT theme, updated_at FROM public.user_settings WHERE id = (SELECT auth.uid())"
+        ).fetchone()
     if row is None:
         return SettingsPublic(theme="light")
     return SettingsPublic(theme=row[0] if row[0] in ("light", "dark") else "light", updated_at=row[1])
 
 
 @router.patch("/settings", response_model=SettingsPublic)
-def update_settings(body: SettingsUpdate, conn: ConnDep) -> SettingsPublic:
-    row = conn.execute(
-        "INSERT INTO public.user_settings (id, theme) VALUES ((SELECT auth.uid()), %s)"
-        " ON CONFLICT (id) DO UPDATE SET theme = excluded.theme RETURNING theme, updated_at",
-        [body.theme],
-    ).fetchone()
+def update_settings(body: SettingsUpdate, db: Db) -> SettingsPublic:
+    with db.transaction() as conn:
+        row = conn.execute(
+            "INSERT INTO public.user_settings (id, theme) VALUES ((SELECT auth.uid()), %s)"
+            " ON CONFLICT (id) DO UPDATE SET theme = excluded.theme RETURNING theme, updated_at",
+            [body.theme],
+        ).fetchone()
     assert row is not None
     return SettingsPublic(theme=row[0], updated_at=row[1])

@@ -5,14 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from oxkair.api.casework import PROBLEMS
-from oxkair.api.deps import ConnDep
+from oxkair.api.deps import Db
 from oxkair.api.models import ProviderPublic
 
 router = APIRouter(tags=["providers"], responses=PROBLEMS)
 
 
 @router.get("/providers", response_model=list[ProviderPublic])
-def providers(conn: ConnDep) -> list[ProviderPublic]:
+def providers(db: Db) -> list[ProviderPublic]:
     """Whom a coder can send a case to: the database function sees only the caller's institution."""
-    rows = conn.execute("SELECT id, name FROM public.institution_providers()").fetchall()
+    with db.transaction() as conn:
+        rows = conn.execute("SELECT id, name FROM public.institution_providers()").fetchall()
     return [ProviderPublic(id=r[0], name=r[1]) for r in rows]
