@@ -219,9 +219,7 @@ def serve(
                       "can sign in (local trials only)")
         console.print(f"API on http://{host}:{port}  (emails: oxkair outbox); Ctrl-C to stop")
         # uvicorn handles SIGINT/SIGTERM itself and returns once it has shut down.
-        # No per-request access log: it costs CPU on every request, and the audit trail's access
-        # log is the record of who read what.
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False,
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
                     server_header=False, date_header=False, log_config=uvicorn_log_config())
     finally:
         if server and started:
