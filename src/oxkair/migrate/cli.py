@@ -125,7 +125,7 @@ def run_cmd(
     report: Annotated[Path, typer.Option(help="quarantine report (ids and reasons)")] = Path(
         "oxkair-migration-report.csv"),
     chunk_rows: Annotated[int, typer.Option(min=1)] = 5000,
-    workers: Annotated[int, typer.Option(min=1, max=32)] = 2,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="chunks copied at the same time")] = 3,
 ) -> None:
     """Copy the source into the target: resumable, idempotent, streaming; prints the accounting."""
     from oxkair.migrate.archive import parse_key

@@ -19,7 +19,6 @@ from typing import Any
 
 import psycopg
 from psycopg import Connection, sql
-from psycopg.copy import QueuedLibpqWriter
 from psycopg.types.json import Jsonb
 
 from oxkair.config import Settings
@@ -39,7 +38,9 @@ ARCHIVE_STATE = "archive"
 class RunOptions:
     source_params: dict[str, Any]
     chunk_rows: int = 5000
-    workers: int = 2
+    # A chunk is first source-bound (COPY out), then target-bound (INSERT ... SELECT): a third
+    # worker keeps both servers busy on two cores (measured: same CPU, less time).
+    workers: int = 3
     archive_dir: Path | None = None
     archive_key: bytes | None = None  # None with archive_dir None: --no-archive
     report_path: Path | None = None
@@ -163,11 +164,10 @@ def copy_chunk(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chun
         _create_stage(tgt, stage, cols, spec)
         query = sql.SQL("COPY ({}) TO STDOUT (FORMAT binary)").format(sql.SQL(spec.transform_sql.strip()))
         params = {"lo": lo, "hi": hi, "skip": skip}
-        # The target's side writes from its own thread, so reading the source overlaps writing.
-        tcur = tgt.cursor()
-        with src.cursor().copy(query, params) as cin, tcur.copy(
-                sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(stage, cols),
-                writer=QueuedLibpqWriter(tcur)) as cout:
+        # (Writing from a second thread, psycopg's QueuedLibpqWriter, was measured: it costs the
+        # target ~30% more CPU and this process ~60% more, for no gain in time.)
+        with src.cursor().copy(query, params) as cin, tgt.cursor().copy(
+                sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(stage, cols)) as cout:
             for block in cin:
                 digest.update(block)
                 cout.write(block)
