@@ -28,7 +28,7 @@ def scratch_server() -> Iterator[LocalServer]:
             upgrade(admin_params(Settings(oxkair_home=home, _env_file=None)))  # type: ignore[call-arg]
             yield server
         finally:
-            server.stop()
+            server.destroy()
 
 
 def superuser(server: LocalServer, **kwargs: Any) -> psycopg.Connection[Any]:

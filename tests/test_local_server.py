@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import psycopg
 import pytest
 
 from oxkair.local import LocalServer
+from oxkair.local.cluster import sweep_orphaned_clusters
 
 
 def test_plain_tcp_is_refused(server: LocalServer) -> None:
@@ -122,3 +125,36 @@ def test_status_exit_code_and_url(cli_env: dict[str, str], server: LocalServer) 
     assert url.startswith("postgresql://oxkair_admin:") and "sslmode=verify-full" in url
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT current_user").fetchone() == ("oxkair_admin",)
+
+
+# ─────────────────────── relocated clusters (root, home the server user cannot enter) are cleaned up
+def _relocated_server(home: Path) -> LocalServer:
+    server = LocalServer(home)
+    server.start()
+    if not (home / "pg").is_symlink():
+        server.destroy()
+        pytest.skip("the server user can enter this home: nothing was relocated to /var/lib/oxkair")
+    return server
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root relocates clusters to /var/lib/oxkair")
+def test_a_relocated_cluster_whose_home_is_gone_is_swept(tmp_path: Path) -> None:
+    server = _relocated_server(tmp_path / "gone" / ".oxkair")
+    cluster = server.data_dir.parent
+    aged = time.time() - 3600
+    os.utime(cluster, (aged, aged))  # past the grace period a cluster being set up gets
+    assert cluster not in sweep_orphaned_clusters()  # running, its home present: kept
+    server.stop()
+    assert cluster not in sweep_orphaned_clusters()  # stopped, but its home still links to it
+    shutil.rmtree(tmp_path / "gone")
+    assert cluster in sweep_orphaned_clusters()
+    assert not cluster.exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root relocates clusters to /var/lib/oxkair")
+def test_destroy_removes_the_relocated_data_and_the_home(tmp_path: Path) -> None:
+    home = tmp_path / "throwaway" / ".oxkair"
+    server = _relocated_server(home)
+    cluster = server.data_dir.parent
+    server.destroy()
+    assert not cluster.exists() and not home.exists() and not server.socket_dir.exists()

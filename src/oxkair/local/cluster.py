@@ -27,6 +27,8 @@ SUPERUSER = "postgres"  # only over the private unix socket, for local administr
 LOGIN_ROLES = ("oxkair_admin", "oxkair_api", "oxkair_migrator", "oxkair_auditor")
 EXTERNAL_DATA_ROOT = Path("/var/lib/oxkair")
 BOOTSTRAP_MARK = "oxkair.bootstrapped"
+HOME_MARK = "home"  # in EXTERNAL_DATA_ROOT/<digest>: the home whose ./.oxkair/pg links here
+SWEEP_GRACE_SECONDS = 600  # a relocated cluster this young may still be being set up
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,43 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _postmaster_alive(data: Path) -> bool:
+    try:
+        pid = int((data / "postmaster.pid").read_text().split()[0])
+        os.kill(pid, 0)
+    except (OSError, ValueError, IndexError):
+        return False
+    return True
+
+
+def sweep_orphaned_clusters(keep: Path | None = None) -> list[Path]:
+    """Delete relocated clusters whose home is gone and which are not running.
+
+    A cluster relocated to /var/lib/oxkair outlives its home when the home is deleted (a test's or
+    benchmark's temporary dir, a removed checkout): without a home its passwords and CA are gone,
+    so nobody can use it again, and hundreds of them fill a disk. Only clusters that recorded
+    their home (HOME_MARK) are judged; older ones are left alone.
+    """
+    removed: list[Path] = []
+    if not EXTERNAL_DATA_ROOT.is_dir():
+        return removed
+    cutoff = time.time() - SWEEP_GRACE_SECONDS
+    for cluster in EXTERNAL_DATA_ROOT.iterdir():
+        try:
+            if cluster == keep or cluster.stat().st_mtime > cutoff:
+                continue
+            link = Path((cluster / HOME_MARK).read_text().strip()) / "pg"
+        except OSError:
+            continue
+        if link.is_symlink() and link.resolve() == (cluster / "pg").resolve():
+            continue  # its home still uses it
+        if _postmaster_alive(cluster / "pg"):
+            continue
+        shutil.rmtree(cluster, ignore_errors=True)
+        removed.append(cluster)
+    return removed
 
 
 def _port_in_use(port: int) -> bool:
@@ -229,6 +268,17 @@ class LocalServer:
             raise SetupError(f"PostgreSQL did not stop: {result.stderr.strip()}")
         return True
 
+    def destroy(self) -> None:
+        """Stop the server and delete everything it had: home, data (relocated too), socket dir.
+
+        For throwaway servers (tests, benchmarks); never called on a user's ./.oxkair.
+        """
+        self.stop()
+        if (self.home / "pg").is_symlink():
+            shutil.rmtree(self._external_data.parent, ignore_errors=True)
+        shutil.rmtree(self.home, ignore_errors=True)
+        shutil.rmtree(self.socket_dir, ignore_errors=True)
+
     def _last_log_error(self) -> str:
         try:
             lines = self.log_file.read_text().splitlines()
@@ -259,7 +309,9 @@ class LocalServer:
             if target.exists():
                 shutil.rmtree(target)
             target.mkdir(parents=True)
+            (target.parent / HOME_MARK).write_text(f"{self.home}\n")
             self._give(target.parent, 0o700)
+            sweep_orphaned_clusters(keep=target.parent)
             if link.is_symlink() or link.exists():
                 link.unlink() if link.is_symlink() else shutil.rmtree(link)
             link.symlink_to(target)
