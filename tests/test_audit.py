@@ -250,3 +250,20 @@ def test_a_new_column_is_audited_after_the_upgrade_hook(su: Connection[Any]) -> 
     covered = su.execute("SELECT columns FROM audit.row_change_trigger"
                          " WHERE table_name = 'public.institutions'").fetchone()
     assert covered and "accreditation" in covered[0]
+
+
+def test_only_the_migrators_bulk_load_skips_row_entries(su: Connection[Any]) -> None:
+    """The trigger's WHEN (0051): the setting alone is not enough, the role must be the migrator."""
+    inst = make_institution(su)
+    coder = make_user(su, "Medical Coder", inst)
+    case = make_case(su, coder)
+    su.execute("SET LOCAL oxkair.bulk_load = 'on'")
+    with acting_as(su, coder):
+        su.execute("UPDATE public.medical_notes SET progress_notes = 'still audited' WHERE id = %s", [case])
+    action, actor, _, _, new = _entries(su, "public.medical_notes", case)[-1]
+    assert (action, actor, new["progress_notes"]) == ("UPDATE", coder, "still audited")
+    su.execute("SET LOCAL ROLE oxkair_migrator")
+    row = su.execute("INSERT INTO public.institutions (name) VALUES (%s) RETURNING id",
+                     [f"Migrated {uuid.uuid4()}"]).fetchone()
+    su.execute("RESET ROLE")
+    assert row and _entries(su, "public.institutions", row[0]) == []

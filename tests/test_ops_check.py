@@ -68,6 +68,12 @@ def _check(conn: psycopg.Connection[Any], settings: Settings) -> dict[str, str]:
     ("pgaudit.configured", ["REVOKE INSERT, UPDATE, DELETE ON public.medical_notes FROM oxkair_pgaudit"]),
     ("audit.triggers", ["ALTER TABLE public.medical_notes DISABLE TRIGGER tg_medical_notes__audit"]),
     ("audit.triggers", ["DROP TRIGGER tg_users__audit ON auth.users"]),
+    ("audit.triggers", ["CREATE OR REPLACE TRIGGER tg_profiles__audit AFTER INSERT OR UPDATE OR DELETE"
+                        " ON public.profiles FOR EACH ROW WHEN (false)"
+                        " EXECUTE FUNCTION audit.tg_public_profiles__row_change()"]),
+    ("audit.triggers", ["CREATE OR REPLACE TRIGGER tg_institutions__audit AFTER INSERT OR DELETE"
+                        " ON public.institutions FOR EACH ROW"
+                        " EXECUTE FUNCTION audit.tg_public_institutions__row_change()"]),
     ("db.password_encryption", ["SET LOCAL password_encryption = 'md5'"]),
     ("backup.readable", ['DROP POLICY "Backups read every row" ON public.profiles']),
     ("backup.readable", ["REVOKE SELECT ON auth.users FROM oxkair_backup"]),

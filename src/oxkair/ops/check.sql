@@ -107,16 +107,18 @@ SELECT t AS table_name,
 
 -- name: audit_triggers
 -- An enabled row trigger for insert, update and delete calling either the shared
--- audit.tg__row_change() or the table's generated function (0050) -- and a generated one must
+-- audit.tg__row_change() (with no WHEN) or the table's generated function (0050), defined exactly
+-- as generated (0051: its WHEN skips only the migration's bulk load) -- and a generated one must
 -- compare every current column (a column added without regenerating it would go unaudited).
 SELECT t AS table_name,
        EXISTS (SELECT FROM pg_catalog.pg_trigger g
                 WHERE g.tgrelid = pg_catalog.to_regclass(t) AND NOT g.tgisinternal
                   AND g.tgenabled <> 'D'
                   AND (g.tgtype & 1) = 1 AND (g.tgtype & 28) = 28   -- ROW; INSERT(4) | DELETE(8) | UPDATE(16)
-                  AND (g.tgfoid = pg_catalog.to_regprocedure('audit.tg__row_change()')
-                       OR g.tgfoid = pg_catalog.to_regprocedure(
-                            'audit.' || pg_catalog.quote_ident(r.function_name) || '()'))) AS present,
+                  AND ((g.tgfoid = pg_catalog.to_regprocedure('audit.tg__row_change()') AND g.tgqual IS NULL)
+                       OR (g.tgfoid = pg_catalog.to_regprocedure(
+                             'audit.' || pg_catalog.quote_ident(r.function_name) || '()')
+                           AND pg_catalog.pg_get_triggerdef(g.oid) = r.trigger_def))) AS present,
        coalesce((SELECT pg_catalog.array_agg(a.attname::text ORDER BY a.attnum)
                    FROM pg_catalog.pg_attribute a
                   WHERE a.attrelid = pg_catalog.to_regclass(t) AND a.attnum > 0 AND NOT a.attisdropped
