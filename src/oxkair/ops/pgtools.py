@@ -66,6 +66,38 @@ class PipeFailure(OxkairError):
     """A pg_dump / pg_restore subprocess failed."""
 
 
+def _raise_on_error(args: list[str], code: int, errfile: IO[bytes]) -> None:
+    if code != 0:
+        errfile.seek(0)
+        raise PipeFailure(f"{Path(args[0]).name} failed: "
+                          f"{_last_error(errfile.read().decode(errors='replace'))}")
+
+
+def _start_feeder(proc: subprocess.Popen[bytes], source: Iterable[bytes],
+                  failure: list[BaseException]) -> threading.Thread:
+    """Stream `source` into the tool's stdin on a thread; a source error kills the tool and is
+    handed to the caller through `failure`."""
+    assert proc.stdin is not None  # closed by the feeder
+    stdin = proc.stdin
+
+    def feed() -> None:
+        try:
+            for data in source:
+                stdin.write(data)
+        except BrokenPipeError:
+            pass  # the tool stopped reading: it needed only the start (e.g. the TOC)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            failure.append(exc)
+            proc.kill()
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                stdin.close()
+
+    feeder = threading.Thread(target=feed, name="oxkair-pipe-feed", daemon=True)
+    feeder.start()
+    return feeder
+
+
 def run_reading(args: list[str], env: dict[str, str], sink: Callable[[bytes], None],
                 chunk: int = 1 << 20) -> None:
     """Run a tool and pass its stdout to `sink` chunk by chunk; raise with its error line."""
@@ -79,10 +111,7 @@ def run_reading(args: list[str], env: dict[str, str], sink: Callable[[bytes], No
                 proc.kill()
                 raise
             code = proc.wait()
-        if code != 0:
-            errfile.seek(0)
-            raise PipeFailure(f"{Path(args[0]).name} failed: "
-                              f"{_last_error(errfile.read().decode(errors='replace'))}")
+        _raise_on_error(args, code, errfile)
 
 
 def run_feeding(args: list[str], env: dict[str, str], source: Iterable[bytes],
@@ -92,32 +121,12 @@ def run_feeding(args: list[str], env: dict[str, str], source: Iterable[bytes],
     with tempfile.TemporaryFile() as errfile:
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=stdout or subprocess.DEVNULL,
                                 stderr=errfile, env=env)
-        assert proc.stdin is not None  # closed by the feeder below
-        stdin = proc.stdin
-
-        def feed() -> None:
-            try:
-                for data in source:
-                    stdin.write(data)
-            except BrokenPipeError:
-                pass  # the tool stopped reading: it needed only the start (e.g. the TOC)
-            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
-                failure.append(exc)
-                proc.kill()
-            finally:
-                with contextlib.suppress(BrokenPipeError):
-                    stdin.close()
-
-        feeder = threading.Thread(target=feed, name="oxkair-restore-feed", daemon=True)
-        feeder.start()
+        feeder = _start_feeder(proc, source, failure)
         code = proc.wait()
         feeder.join()
         if failure:
             raise failure[0]
-        if code != 0:
-            errfile.seek(0)
-            raise PipeFailure(f"{Path(args[0]).name} failed: "
-                              f"{_last_error(errfile.read().decode(errors='replace'))}")
+        _raise_on_error(args, code, errfile)
 
 
 def run_piping(args: list[str], env: dict[str, str], source: Iterable[bytes],
@@ -127,24 +136,8 @@ def run_piping(args: list[str], env: dict[str, str], source: Iterable[bytes],
     with tempfile.TemporaryFile() as errfile:
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errfile,
                                 env=env)
-        assert proc.stdin is not None and proc.stdout is not None
-        stdin = proc.stdin
-
-        def feed() -> None:
-            try:
-                for data in source:
-                    stdin.write(data)
-            except BrokenPipeError:
-                pass
-            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
-                failure.append(exc)
-                proc.kill()
-            finally:
-                with contextlib.suppress(BrokenPipeError):
-                    stdin.close()
-
-        feeder = threading.Thread(target=feed, name="oxkair-pipe-feed", daemon=True)
-        feeder.start()
+        assert proc.stdout is not None
+        feeder = _start_feeder(proc, source, failure)
         try:
             while data := proc.stdout.read(chunk):
                 sink(data)
@@ -157,10 +150,7 @@ def run_piping(args: list[str], env: dict[str, str], source: Iterable[bytes],
             proc.stdout.close()
         if failure:
             raise failure[0]
-        if code != 0:
-            errfile.seek(0)
-            raise PipeFailure(f"{Path(args[0]).name} failed: "
-                              f"{_last_error(errfile.read().decode(errors='replace'))}")
+        _raise_on_error(args, code, errfile)
 
 
 def run_capturing(args: list[str], env: dict[str, str], source: Iterable[bytes]) -> str:
