@@ -114,12 +114,17 @@ def free_port() -> int:
         return port
 
 
+API_WORKERS = len(os.sched_getaffinity(0))
+
+
 def start_api(home: Path, port: int) -> subprocess.Popen[bytes]:
-    """`oxkair serve` on the scratch server: one process, as a newcomer runs it."""
+    """`oxkair serve --workers <CPUs>` on the scratch server, as production runs it
+    (docs/operations.md): one API process per CPU."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     env.update({"OXKAIR_HOME": str(home), "OXKAIR_LOGIN_RATE_PER_IP": "100000",
                 "OXKAIR_SEARCH_RATE_PER_IP": "100000", "OXKAIR_ACCESS_TOKEN_TTL": "3600"})
-    command = [str(Path(sys.executable).with_name("oxkair")), "serve", "--port", str(port)]
+    command = [str(Path(sys.executable).with_name("oxkair")), "serve", "--port", str(port),
+               "--workers", str(API_WORKERS)]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -210,7 +215,7 @@ def bench_worklist(server: LocalServer, duration: float, cases_each: int) -> Non
         api.terminate()
         raise
     print(f"  {CLIENTS} coders with {cases_each} cases each; {CLIENTS} concurrent clients,"
-          f" {duration:.0f} s each")
+          f" {duration:.0f} s each; oxkair serve --workers {API_WORKERS}")
 
     host = "127.0.0.1"
 

@@ -188,6 +188,8 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="HTTP port")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="load demo data and print a demo login")] = False,
+    workers: Annotated[int | None, typer.Option(
+        min=1, max=64, help="API processes (default OXKAIR_WORKERS, 1); one per CPU in production")] = None,
 ) -> None:
     """Start the embedded server (unless PGHOST is set), apply the schema, serve the HTTP API
     until Ctrl-C."""
@@ -217,10 +219,17 @@ def serve(
         if not settings.oxkair_require_email_verification:
             err.print("[yellow]warning:[/] OXKAIR_REQUIRE_EMAIL_VERIFICATION=false: unverified addresses "
                       "can sign in (local trials only)")
-        console.print(f"API on http://{host}:{port}  (emails: oxkair outbox); Ctrl-C to stop")
-        # uvicorn handles SIGINT/SIGTERM itself and returns once it has shut down.
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
-                    server_header=False, date_header=False, log_config=uvicorn_log_config())
+        processes = workers or settings.oxkair_workers
+        console.print(f"API on http://{host}:{port} ({processes} process{'es' if processes > 1 else ''})"
+                      "  (emails: oxkair outbox); Ctrl-C to stop")
+        # uvicorn handles SIGINT/SIGTERM itself and returns once it has shut down. Several workers
+        # are processes started afresh: each builds the app from the same environment and
+        # .env.local (the working directory is theirs too) and opens its own pool.
+        factory = "oxkair.api.app:app_from_environment"
+        app_or_factory: Any = create_app(settings) if processes == 1 else factory
+        uvicorn.run(app_or_factory, factory=processes > 1, workers=processes, host=host, port=port,
+                    log_level="info", server_header=False, date_header=False,
+                    log_config=uvicorn_log_config())
     finally:
         if server and started:
             server.stop()
@@ -244,11 +253,11 @@ def main() -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except typer.TyperException as exc:  # usage errors (typer's own click) carry their exit code: 2
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            err.print(f"[red]error:[/] {exc.format_message()}")
+        sys.exit(exc.exit_code)
     sys.exit(code if isinstance(code, int) else 0)

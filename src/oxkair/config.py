@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     oxkair_search_rate_window: int = 60
     # Connections of one API process (oxkair_api); requests beyond it wait for one.
     oxkair_db_pool_size: int = 20
+    # API processes of `oxkair serve` (one per CPU in production; each has its own pool).
+    oxkair_workers: int = Field(default=1, ge=1, le=64)
 
     @property
     def embedded(self) -> bool:

@@ -14,7 +14,7 @@ from oxkair.api.routes import auth, cases, health, institutions, jwks, profile, 
 from oxkair.api.security import SecurityMiddleware
 from oxkair.auth.runtime import AuthRuntime
 from oxkair.auth.service import AuthService
-from oxkair.config import Settings
+from oxkair.config import Settings, load_settings
 
 
 def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
@@ -54,3 +54,9 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
     app.include_router(providers.router)
     app.include_router(web.router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `oxkair serve --workers N` process: settings from the environment and
+    .env.local, as the parent read them."""
+    return create_app(load_settings())

@@ -1,0 +1,102 @@
+"""`oxkair serve` as a process: several workers answer, Ctrl-C stops them all, and the access
+log never carries a query string (email links and the domain suggestion put PHI there)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from oxkair.api.security import AccessLogFormatter
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        for child in map(int, text):
+            found |= {child, *_children(child)}
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (the container's init may reap exited processes late)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def _access_record(path: str) -> logging.LogRecord:
+    return logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                             ("203.0.113.9:50000", "GET", path, "1.1", 200), None)
+
+
+def test_access_log_line_drops_the_query_string() -> None:
+    line = AccessLogFormatter().format(_access_record("/institutions/suggest?email=jane.doe%40mayo.org"))
+    assert line.endswith(' INFO: 203.0.113.9:50000 - "GET /institutions/suggest?… HTTP/1.1" 200')
+    assert "jane" not in line and "mayo" not in line
+    assert AccessLogFormatter().format(_access_record("/cases")).endswith('"GET /cases HTTP/1.1" 200')
+    other = logging.LogRecord("uvicorn.error", logging.INFO, __file__, 1, "Started server process [%d]",
+                              (42,), None)
+    assert AccessLogFormatter("%(message)s").format(other) == "Started server process [42]"
+
+
+def test_serve_with_two_workers_answers_and_stops_on_ctrl_c(cli_env: dict[str, str], tmp_path: Path) -> None:
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(["oxkair", "serve", "--port", str(port), "--workers", "2"], env=cli_env,
+                                stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        # Both workers are up (the supervisor starts them together) and serve the API.
+        workers = _children(proc.pid)
+        assert len(workers) >= 2, workers
+        for _ in range(10):
+            r = httpx.get(f"{base}/institutions/suggest", params={"email": "jane.doe@mayoclinic.org"})
+            assert r.status_code == 200 and r.headers["x-frame-options"] == "DENY"
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+        assert not [pid for pid in workers if _running(pid)]
+    finally:
+        if proc.poll() is None:
+            for pid in _children(proc.pid):
+                os.kill(pid, signal.SIGKILL)
+            proc.kill()
+            proc.wait()
+    output = log.read_text()
+    assert "(2 processes)" in output
+    assert '"GET /institutions/suggest?… HTTP/1.1" 200' in output
+    assert "jane" not in output and "mayoclinic" not in output
+
+
+@pytest.mark.parametrize("workers", ["0", "65"])
+def test_serve_refuses_a_worker_count_out_of_range(cli_env: dict[str, str], workers: str) -> None:
+    result = subprocess.run(["oxkair", "serve", "--workers", workers], env=cli_env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 2 and "--workers" in result.stderr and "Traceback" not in result.stderr
