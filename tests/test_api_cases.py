@@ -7,6 +7,7 @@ from typing import Any
 import psycopg
 from fastapi.testclient import TestClient
 
+from oxkair.api.models import CaseList
 from oxkair.local import LocalServer
 from tests.fixtures.cases import Tenant, create_case, send_to_provider
 
@@ -111,6 +112,9 @@ def test_worklist_keyset_pagination(case_client: TestClient, tenants: dict[str, 
             params["cursor"] = cursor
         r = case_client.get("/cases", params=params, headers=coder.auth)
         assert r.status_code == 200, r.text
+        # The route serialises the rows itself: the answer is exactly what CaseList would write.
+        page = CaseList.model_validate_json(r.content)
+        assert r.content == page.model_dump_json().encode() and len(page.items) <= 3
         seen += [c["id"] for c in r.json()["items"]]
         cursor = r.json()["next_cursor"]
         if not cursor:
