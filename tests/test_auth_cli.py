@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import stat
 import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from oxkair.auth.outbox import deliver, pending
 from tests.fixtures.api import signup_body, unique_email
+from tests.fixtures.serve import free_port, wait_until_healthy
 
 OXKAIR = str(Path(".venv/bin/oxkair").resolve())
 
@@ -91,14 +90,8 @@ def test_delivery_marks_sent_and_clears_the_body(
         superuser.execute("RESET ROLE")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_serve_serves_the_api(cli_env: dict[str, str], make_client: Callable[..., TestClient]) -> None:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [OXKAIR, "serve", "--port", str(port)],
         env=cli_env,
@@ -107,15 +100,7 @@ def test_serve_serves_the_api(cli_env: dict[str, str], make_client: Callable[...
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.communicate()[1]
-                assert time.monotonic() < deadline
-                time.sleep(0.3)
+        r = wait_until_healthy(proc, f"http://127.0.0.1:{port}", why=lambda: proc.communicate()[1])
         assert r.status_code == 200 and r.json()["database"] is True
         jwks = httpx.get(f"http://127.0.0.1:{port}/.well-known/jwks.json", timeout=5).json()
         assert jwks["keys"]

@@ -6,22 +6,14 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from oxkair.api.security import AccessLogFormatter
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+from tests.fixtures.serve import free_port, wait_until_healthy
 
 
 def _children(pid: int) -> set[int]:
@@ -58,22 +50,14 @@ def test_access_log_line_drops_the_query_string() -> None:
 
 
 def test_serve_with_two_workers_answers_and_stops_on_ctrl_c(cli_env: dict[str, str], tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         proc = subprocess.Popen(["oxkair", "serve", "--port", str(port), "--workers", "2"], env=cli_env,
                                 stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+        assert wait_until_healthy(proc, base, why=log.read_text).status_code == 200
         # Both workers are up (the supervisor starts them together) and serve the API.
         workers = _children(proc.pid)
         assert len(workers) >= 2, workers

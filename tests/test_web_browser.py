@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from oxkair.config import Settings
 from oxkair.local import LocalServer
 from tests.fixtures.api import PASSWORD, outbox_token
 from tests.fixtures.cases import new_institution, purge
+from tests.fixtures.serve import free_port
 
 CHROMIUM = os.environ.get("OXKAIR_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -31,17 +31,10 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason="needs Debian's chromium (scripts/setup.sh --dev)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture()
 def live_url(api_pool: Any, api_settings: Settings) -> Iterator[str]:
     """The app on uvicorn in a background thread, against the test's embedded server."""
-    port = _free_port()
+    port = free_port()
     app = create_app(api_settings, pool=api_pool)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            access_log=False, lifespan="on"))
