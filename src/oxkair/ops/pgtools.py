@@ -98,18 +98,23 @@ def _start_feeder(proc: subprocess.Popen[bytes], source: Iterable[bytes],
     return feeder
 
 
+def _drain(proc: subprocess.Popen[bytes], sink: Callable[[bytes], None], chunk: int) -> None:
+    """Pass the tool's stdout to `sink` chunk by chunk; kill the tool if that fails."""
+    assert proc.stdout is not None
+    try:
+        while data := proc.stdout.read(chunk):
+            sink(data)
+    except BaseException:
+        proc.kill()
+        raise
+
+
 def run_reading(args: list[str], env: dict[str, str], sink: Callable[[bytes], None],
                 chunk: int = 1 << 20) -> None:
     """Run a tool and pass its stdout to `sink` chunk by chunk; raise with its error line."""
     with tempfile.TemporaryFile() as errfile:
         with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errfile, env=env) as proc:
-            assert proc.stdout is not None
-            try:
-                while data := proc.stdout.read(chunk):
-                    sink(data)
-            except BaseException:
-                proc.kill()
-                raise
+            _drain(proc, sink, chunk)
             code = proc.wait()
         _raise_on_error(args, code, errfile)
 
@@ -139,11 +144,7 @@ def run_piping(args: list[str], env: dict[str, str], source: Iterable[bytes],
         assert proc.stdout is not None
         feeder = _start_feeder(proc, source, failure)
         try:
-            while data := proc.stdout.read(chunk):
-                sink(data)
-        except BaseException:
-            proc.kill()
-            raise
+            _drain(proc, sink, chunk)
         finally:
             code = proc.wait()
             feeder.join()
