@@ -119,7 +119,7 @@ API_WORKERS = len(os.sched_getaffinity(0))
 
 def start_api(home: Path, port: int) -> subprocess.Popen[bytes]:
     """`oxkair serve --workers <CPUs>` on the scratch server, as production runs it
-    (docs/operations.md): one API process per CPU."""
+    (docs/api.md, "Running it"): one API process per CPU."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     env.update({"OXKAIR_HOME": str(home), "OXKAIR_LOGIN_RATE_PER_IP": "100000",
                 "OXKAIR_SEARCH_RATE_PER_IP": "100000", "OXKAIR_ACCESS_TOKEN_TTL": "3600"})
