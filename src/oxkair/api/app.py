@@ -39,7 +39,12 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
             if own:
                 app.state.pool.close()
 
-    app = FastAPI(title="oxkair", version="0.1.0", lifespan=lifespan)
+    # FastAPI's own OpenTelemetry bridge stays off: once the environment configures an exporter,
+    # its spans carry each request's query string (`/institutions/suggest?email=`) and its logs
+    # the input of failed validations (a case's notes), and its per-request provider lookups
+    # cost CPU on every request. Access to PHI is recorded in the audit trail instead.
+    app = FastAPI(title="oxkair", version="0.1.0", lifespan=lifespan,
+                  telemetry={"tracing": False, "metrics": False, "logs": False})
     app.state.settings = settings
     problems.install(app)
     app.add_middleware(SecurityMiddleware, max_body=settings.oxkair_max_body_bytes)
