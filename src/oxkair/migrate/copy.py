@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +41,8 @@ class RunOptions:
     source_params: dict[str, Any]
     chunk_rows: int = 5000
     # A chunk is first source-bound (COPY out), then target-bound (INSERT ... SELECT): a third
-    # worker keeps both servers busy on two cores (measured: same CPU, less time).
+    # worker keeps both servers busy on two cores (measured: same CPU, less time). At most
+    # workers - 1 chunks insert at once (see copy_chunk).
     workers: int = 3
     archive_dir: Path | None = None
     archive_key: bytes | None = None  # None with archive_dir None: --no-archive
@@ -147,8 +150,14 @@ def classify(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chunk_
 
 # ───────────────────────────────────────────────────────────── one chunk
 def copy_chunk(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chunk_no: int,
-               lo: str | None, hi: str | None, skip: list[str], kill: KillSwitch) -> int | None:
-    """Load one chunk in one target transaction; None when it was already done."""
+               lo: str | None, hi: str | None, skip: list[str], kill: KillSwitch,
+               inserting: threading.Semaphore | None = None) -> int | None:
+    """Load one chunk in one target transaction; None when it was already done.
+
+    `inserting` bounds how many chunks run their INSERT at once. Left alone, equal chunks keep
+    the workers in step: all copy (source-bound) while the target idles, then all insert while
+    the source idles. With one slot fewer than workers, one worker is always copying while the
+    others insert (measured at 100k notes: the machine's two cores busy ~1.4 -> ~2.0)."""
     started = time.monotonic()
     cols = sql.SQL(", ").join(map(sql.Identifier, spec.columns))
     stage = sql.Identifier("migration_stage", f"{spec.sql_name}_{chunk_no}")
@@ -171,7 +180,8 @@ def copy_chunk(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chun
             for block in cin:
                 digest.update(block)
                 cout.write(block)
-        loaded = _move(tgt, spec, stage, cols)
+        with inserting if inserting is not None else nullcontext():
+            loaded = _move(tgt, spec, stage, cols)
         tgt.execute(sql.SQL("DROP TABLE {}").format(stage))
         tgt.execute("UPDATE migration.chunks SET done = true, rows_copied = %s, content_sha256 = %s,"
                     " seconds = %s, done_at = now() WHERE table_name = %s AND chunk_no = %s",
@@ -290,9 +300,10 @@ def run(settings: Settings, options: RunOptions, progress: Progress | None = Non
                 archive_reader = snapshot.reader()
                 archive = archiver.submit(write_archive, archive_reader, options.archive_dir,
                                           options.archive_key, describe(options.source_params), kill)
+            inserting = threading.BoundedSemaphore(max(1, options.workers - 1))
             with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
                 for spec in TABLES:
-                    _run_table(spec, snapshot, pairs, tgt, pool, options, progress, kill)
+                    _run_table(spec, snapshot, pairs, tgt, pool, options, progress, kill, inserting)
             _excluded_tables(snapshot.leader, tgt, options, archive.result() if archive else None)
         finally:
             archiver.shutdown(wait=True)
@@ -321,7 +332,8 @@ def _check_source(src: Connection[Any]) -> None:
 
 
 def _run_table(spec: TableSpec, snapshot: SourceSnapshot, pairs: ConnPairs, tgt: Connection[Any],
-               pool: ThreadPoolExecutor, options: RunOptions, progress: Progress, kill: KillSwitch) -> None:
+               pool: ThreadPoolExecutor, options: RunOptions, progress: Progress, kill: KillSwitch,
+               inserting: threading.Semaphore) -> None:
     state = _state(tgt).get(spec.target)
     if state == "done":
         return
@@ -344,7 +356,7 @@ def _run_table(spec: TableSpec, snapshot: SourceSnapshot, pairs: ConnPairs, tgt:
         lo, hi = chunk[1], chunk[2]
         # Canonical uuid text sorts like the uuid: only this chunk's quarantined ids go along.
         mine = [i for i in skip if (lo is None or i >= lo) and (hi is None or i < hi)]
-        loaded = copy_chunk(src, tconn, spec, int(chunk[0]), lo, hi, mine, kill)
+        loaded = copy_chunk(src, tconn, spec, int(chunk[0]), lo, hi, mine, kill, inserting)
         if loaded is not None:
             progress.advance(spec.target, loaded)
 
