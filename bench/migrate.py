@@ -5,7 +5,8 @@ of text each plus JSON. In the same run: raw `COPY medical_notes TO STDOUT (FORM
 into `COPY ... FROM STDIN` on the target (the anchor), then `oxkair migrate run`, then `verify`,
 each as the CLI a user runs, with its peak RSS.
 
-Targets: run <= 1.3x raw COPY; run + verify <= 2x; peak RSS < 300 MB and flat from 10k to 100k.
+Targets at 100k notes: run <= 1.3x raw COPY; run + verify <= 2x; peak RSS < 300 MB and flat from
+10k to 100k.
     .venv/bin/python bench/migrate.py                 # 10k then 100k notes
     .venv/bin/python bench/migrate.py --quick         # CI size
 """
@@ -135,12 +136,17 @@ def main() -> int:
             print(f"{notes} notes:", flush=True)
             r = one_size(notes, Path(tmp), archive=not args.no_archive)
             results.append(r)
+            # The time targets are the issue's, at its size (100k notes); the smaller size is
+            # there for the memory target (flat from 10k), and its ratios carry the run's fixed
+            # costs (~1.5 s of start-up, schema check and connections).
+            run_target, both_target = ("(target <= 1.3)", "(target <= 2.0)") if notes == sizes[-1] else \
+                ("(the time targets are for the larger size)", "")
             print(f"  raw binary COPY          {r['raw']:8.2f} s  (anchor)")
             print(f"  oxkair migrate run       {r['run']:8.2f} s  ratio {r['run'] / r['raw']:.2f}  "
-                  f"(target <= 1.3)  peak RSS {r['run_rss']:.0f} MB")
+                  f"{run_target}  peak RSS {r['run_rss']:.0f} MB")
             print(f"  oxkair migrate verify    {r['verify']:8.2f} s  peak RSS {r['verify_rss']:.0f} MB")
             print(f"  run + verify             {r['run'] + r['verify']:8.2f} s  ratio "
-                  f"{(r['run'] + r['verify']) / r['raw']:.2f}  (target <= 2.0)", flush=True)
+                  f"{(r['run'] + r['verify']) / r['raw']:.2f}  {both_target}", flush=True)
     small, large = results
     peak = max(max(r["run_rss"], r["verify_rss"]) for r in results)
     print(f"peak RSS: {peak:.0f} MB (target < 300); {small['notes']} → {large['notes']} notes: run "
