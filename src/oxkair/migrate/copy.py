@@ -206,7 +206,9 @@ def _create_stage(tgt: Connection[Any], stage: sql.Identifier, cols: sql.Composa
 
 def _move(tgt: Connection[Any], spec: TableSpec, stage: sql.Identifier, cols: sql.Composable) -> int:
     """INSERT the staged rows; rows the target refuses go to the quarantine, one by one."""
-    insert = sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} s").format(_ident(spec.target), cols, cols, stage)
+    select = sql.SQL(spec.load_select_sql) if spec.load_select_sql else cols
+    insert = sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} s").format(
+        _ident(spec.target), cols, select, stage)
     try:
         with tgt.transaction():
             return tgt.execute(insert).rowcount
@@ -215,7 +217,7 @@ def _move(tgt: Connection[Any], spec: TableSpec, stage: sql.Identifier, cols: sq
     loaded = 0
     ids = [str(r[0]) for r in tgt.execute(sql.SQL("SELECT id::text FROM {} ORDER BY id").format(stage))]
     one = sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} s WHERE s.id = %s::uuid").format(
-        _ident(spec.target), cols, cols, stage)
+        _ident(spec.target), cols, select, stage)
     for row_id in ids:
         try:
             with tgt.transaction():

@@ -30,6 +30,13 @@ class TableSpec:
         return sql_text(name) if (files("oxkair.migrate") / "sql" / name).is_file() else self.transform_sql
 
     @property
+    def load_select_sql(self) -> str | None:
+        """The select list over the stage table `s` when the load computes a column, else None
+        (the columns as staged)."""
+        name = f"load_{self.sql_name}.sql"
+        return sql_text(name) if (files("oxkair.migrate") / "sql" / name).is_file() else None
+
+    @property
     def classify_sql(self) -> str | None:
         return sql_text(f"classify_{self.sql_name}.sql") if self.classified else None
 

@@ -1,6 +1,6 @@
 -- public.medical_notes → public.medical_notes without title, content, tags, source (archived).
--- A case without institution_id gets its creator's from the target's trigger (0003), so this
--- reads one table in key order: no join, no sort (verify_medical_notes.sql says the outcome).
+-- A case without institution_id gets its creator's when it is loaded (load_medical_notes.sql), so
+-- this reads one table in key order: no join, no sort (verify_medical_notes.sql says the outcome).
 SELECT x.id::uuid AS id, x.user_id::uuid AS user_id, x.mrn::text AS mrn,
        x.date_of_service::timestamptz AS date_of_service,
        x.insurance_provider::text AS insurance_provider, x.status::text AS status,

@@ -1,5 +1,5 @@
 -- What `verify` expects in the target for public.medical_notes: the transform of `run`, and a
--- case without institution_id has its creator's (the target's trigger 0003 fills it in).
+-- case without institution_id has its creator's (filled in when loaded: load_medical_notes.sql).
 WITH inst AS (
   SELECT lower(regexp_replace(btrim(i.name), '\s+', ' ', 'g')) AS k, count(*) AS n,
          (array_agg(i.id))[1] AS id
