@@ -23,23 +23,21 @@ BEGIN
   -- 0003's INSERT rules, as what must hold once its fill has happened: the case's institution is
   -- its creator's; an assigned provider is a Provider of that institution; a case pending
   -- provider review has one.
-  SELECT n.id,
-         CASE
-           WHEN n.institution_id IS DISTINCT FROM c.institution_id
-             THEN 'medical_notes_institution_is_creators'
-           WHEN n.provider_user_id IS NOT NULL
-                AND NOT coalesce(p.user_category = 'Provider' AND p.institution_id = n.institution_id, false)
-             THEN 'medical_notes_provider_in_institution'
-           ELSE 'medical_notes_provider_required'
-         END
-    INTO bad_id, bad_constraint
-    FROM inserted n
-    LEFT JOIN public.profiles c ON c.id = n.user_id
-    LEFT JOIN public.profiles p ON p.id = n.provider_user_id
-   WHERE n.institution_id IS DISTINCT FROM c.institution_id
-      OR (n.provider_user_id IS NOT NULL
-          AND NOT coalesce(p.user_category = 'Provider' AND p.institution_id = n.institution_id, false))
-      OR (n.status = 'PENDING_PROVIDER_REVIEW' AND n.provider_user_id IS NULL)
+  SELECT v.id, v.broken INTO bad_id, bad_constraint
+    FROM (SELECT n.id,
+                 CASE
+                   WHEN n.institution_id IS DISTINCT FROM c.institution_id
+                     THEN 'medical_notes_institution_is_creators'
+                   WHEN n.provider_user_id IS NOT NULL
+                        AND NOT coalesce(p.user_category = 'Provider' AND p.institution_id = n.institution_id, false)
+                     THEN 'medical_notes_provider_in_institution'
+                   WHEN n.status = 'PENDING_PROVIDER_REVIEW' AND n.provider_user_id IS NULL
+                     THEN 'medical_notes_provider_required'
+                 END AS broken
+            FROM inserted n
+            LEFT JOIN public.profiles c ON c.id = n.user_id
+            LEFT JOIN public.profiles p ON p.id = n.provider_user_id) v
+   WHERE v.broken IS NOT NULL
    LIMIT 1;
   IF bad_id IS NOT NULL THEN
     RAISE EXCEPTION 'a bulk-loaded case breaks %', bad_constraint
