@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,7 +150,7 @@ def classify(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chunk_
 # ───────────────────────────────────────────────────────────── one chunk
 def copy_chunk(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chunk_no: int,
                lo: str | None, hi: str | None, skip: list[str], kill: KillSwitch,
-               inserting: threading.Semaphore | None = None) -> int | None:
+               inserting: threading.Semaphore) -> int | None:
     """Load one chunk in one target transaction; None when it was already done.
 
     `inserting` bounds how many chunks run their INSERT at once. Left alone, equal chunks keep
@@ -180,7 +179,7 @@ def copy_chunk(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chun
             for block in cin:
                 digest.update(block)
                 cout.write(block)
-        with inserting if inserting is not None else nullcontext():
+        with inserting:
             loaded = _move(tgt, spec, stage, cols)
         tgt.execute(sql.SQL("DROP TABLE {}").format(stage))
         tgt.execute("UPDATE migration.chunks SET done = true, rows_copied = %s, content_sha256 = %s,"
