@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tests.fixtures.supabase import Source, create_source  # noqa: E402
 
+from _common import superuser  # noqa: E402
 from oxkair.config import Settings  # noqa: E402
 from oxkair.db import admin_params  # noqa: E402
 from oxkair.local import LocalServer  # noqa: E402
@@ -59,7 +60,7 @@ def settle(*servers: LocalServer) -> None:
     full-page images and the checkpointer's writes (measured: run 1.40x after the anchor, 1.24x
     with this in between)."""
     for server in servers:
-        with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as su:
+        with superuser(server, autocommit=True) as su:
             su.execute("CHECKPOINT")
 
 
