@@ -26,15 +26,13 @@ class TableSpec:
     @property
     def verify_sql(self) -> str:
         """What the target must hold, as the source sees it (defaults to the transform)."""
-        name = f"verify_{self.sql_name}.sql"
-        return sql_text(name) if (files("oxkair.migrate") / "sql" / name).is_file() else self.transform_sql
+        return optional_sql_text(f"verify_{self.sql_name}.sql") or self.transform_sql
 
     @property
     def load_select_sql(self) -> str | None:
         """The select list over the stage table `s` when the load computes a column, else None
         (the columns as staged)."""
-        name = f"load_{self.sql_name}.sql"
-        return sql_text(name) if (files("oxkair.migrate") / "sql" / name).is_file() else None
+        return optional_sql_text(f"load_{self.sql_name}.sql")
 
     @property
     def classify_sql(self) -> str | None:
@@ -53,6 +51,11 @@ class ArchiveItem:
 @cache
 def sql_text(name: str) -> str:
     return (files("oxkair.migrate") / "sql" / name).read_text()
+
+
+def optional_sql_text(name: str) -> str | None:
+    """sql_text(name), or None when the table has no such file."""
+    return sql_text(name) if (files("oxkair.migrate") / "sql" / name).is_file() else None
 
 
 TABLES: tuple[TableSpec, ...] = (
