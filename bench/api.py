@@ -259,15 +259,15 @@ def bench_worklist(server: LocalServer, duration: float, rounds: int, cases_each
     # both sides alike, and the median of the rounds' ratios is what a noisy minute cannot move
     # much (single rounds measured 0.44-0.60 within an hour). Each side is warmed up first
     # (connections opened, the API's pool grown, sessions checked).
-    states = {"direct": [{} for _ in users], "api": [{} for _ in users]}
+    calls = {"direct": direct_call, "api": api_call}
+    states: dict[str, list[dict[str, Any]]] = {side: [{} for _ in users] for side in calls}
     ratios: list[float] = []
     try:
-        for side in ("direct", "api"):
-            run_clients(1.0, direct_call if side == "direct" else api_call, users, states[side])
+        for side, call in calls.items():
+            run_clients(1.0, call, users, states[side])
 
         def measure(side: str) -> float:
-            done, lat = run_clients(duration, direct_call if side == "direct" else api_call, users,
-                                    states[side])
+            done, lat = run_clients(duration, calls[side], users, states[side])
             print("  " + describe(f"{side:<7} {done / duration:7.0f} req/s", lat))
             return done / duration
 
