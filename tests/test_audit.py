@@ -55,11 +55,11 @@ def test_reads_go_to_the_access_log(su: Connection[Any]) -> None:
     coder = make_user(su, "Medical Coder", inst)
     case = make_case(su, coder)
     with acting_as(su, coder):
-        su.execute("SELECT audit.log_access('public.medical_notes', ARRAY[%s], %s)",
-                   [str(case), '{"endpoint": "GET /cases"}'])
-    row = su.execute("SELECT actor_user_id, detail FROM audit.log WHERE action = 'READ'"
+        su.execute("SELECT app.log_case_reads(ARRAY[%s]::uuid[], %s)", [case, "GET /cases"])
+    row = su.execute("SELECT actor_user_id, db_role, detail FROM audit.log WHERE action = 'READ'"
                      " ORDER BY at DESC LIMIT 1").fetchone()
-    assert row == (coder, {"endpoint": "GET /cases", "row_ids": [str(case)]})
+    assert row == (coder, "oxkair_authenticated",
+                   {"endpoint": "GET /cases", "count": 1, "row_ids": [str(case)]})
 
 
 def test_append_only_even_for_the_owner(su: Connection[Any]) -> None:

@@ -75,6 +75,19 @@ def _check(conn: psycopg.Connection[Any], settings: Settings) -> dict[str, str]:
                         " ON public.institutions FOR EACH ROW"
                         " EXECUTE FUNCTION audit.tg_public_institutions__row_change()"]),
     ("db.password_encryption", ["SET LOCAL password_encryption = 'md5'"]),
+    ("audit.writers", ["GRANT EXECUTE ON FUNCTION audit.append(text, text, text, jsonb, jsonb, jsonb)"
+                       " TO oxkair_anon"]),
+    ("audit.writers", ["GRANT EXECUTE ON FUNCTION auth.log_event(text, uuid, jsonb)"
+                       " TO oxkair_authenticated"]),
+    ("audit.writers", ["GRANT EXECUTE ON FUNCTION audit.log_migration(text, text, jsonb) TO oxkair_api"]),
+    ("access.membership", ['ALTER POLICY "Verified members read the cases they created or are assigned"'
+                           " ON public.medical_notes USING (user_id = (SELECT auth.uid()))"]),
+    ("access.membership", ['CREATE POLICY "Everyone reads" ON public.medical_notes FOR SELECT'
+                           " TO oxkair_authenticated USING (true)"]),
+    ("access.membership", ["CREATE OR REPLACE FUNCTION public.institution_providers()"
+                           " RETURNS TABLE (id uuid, name text, user_category text) LANGUAGE sql"
+                           " SECURITY DEFINER SET search_path = '' AS"
+                           " $$ SELECT p.id, p.name, p.user_category FROM public.profiles p $$"]),
     ("backup.readable", ['DROP POLICY "Backups read every row" ON public.profiles']),
     ("backup.readable", ["REVOKE SELECT ON auth.users FROM oxkair_backup"]),
 ])

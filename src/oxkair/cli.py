@@ -17,6 +17,7 @@ from oxkair.auth import cli as auth_cli
 from oxkair.cli_settings import cli_settings
 from oxkair.config import Settings
 from oxkair.errors import OxkairError
+from oxkair.institutions.cli import app as institutions_app
 from oxkair.migrate.cli import app as migrate_app
 from oxkair.ops.cli import app as ops_app
 
@@ -36,6 +37,7 @@ app.add_typer(migrate_app, name="migrate")  # oxkair migrate plan|run|verify|sta
 app.add_typer(ops_app)  # oxkair backup ..., oxkair check
 app.add_typer(auth_cli.app, name="auth")  # oxkair auth rotate-keys
 app.add_typer(auth_cli.outbox_app, name="outbox")  # oxkair outbox [send]
+app.add_typer(institutions_app, name="institutions")  # oxkair institutions admins add|remove|list
 
 
 _settings = cli_settings

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import Request
@@ -35,14 +34,12 @@ def endpoint(request: Request) -> str:
     return f"{request.method} {path}"
 
 
-def log_access(conn: Connection[Any], request: Request, ids: list[str], **detail: Any) -> None:
+def log_access(conn: Connection[Any], request: Request, ids: list[str]) -> None:
     """One entry in the audit trail's access log for the PHI rows this response carries, in the
     transaction that read them (it commits before the answer leaves).
 
-    The user and the client address come from the transaction's claims and settings."""
+    The database records only the ids the caller can read, with the user and client address of
+    the transaction's claims and settings (app.log_case_reads, 0054_audit_writers.sql)."""
     if not ids:
         return
-    conn.execute(
-        "SELECT audit.log_access('public.medical_notes', %s, %s::jsonb)",
-        [ids, json.dumps({"endpoint": endpoint(request), **detail}, default=str)],
-    )
+    conn.execute("SELECT app.log_case_reads(%s::uuid[], %s)", [ids, endpoint(request)])

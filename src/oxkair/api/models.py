@@ -81,6 +81,7 @@ class ProfilePublic(BaseModel):
     verification_status: str | None
     institution_id: UUID | None
     institution_name: str | None
+    is_institution_admin: bool = False
     created_at: datetime | None
     updated_at: datetime | None
 
@@ -102,6 +103,30 @@ class SettingsPublic(BaseModel):
 
 class SettingsUpdate(Strict):
     theme: Theme
+
+
+# ── institution administrators (issue 12)
+class MemberPublic(BaseModel):
+    id: UUID
+    name: str | None
+    email: str
+    user_category: str | None
+    verification_status: str
+    is_admin: bool
+    created_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> MemberPublic:
+        return cls(id=row[0], name=row[1], email=row[2], user_category=row[3], verification_status=row[4],
+                   is_admin=row[5], created_at=row[6])
+
+
+class MemberDecision(Strict):
+    decision: Literal["verified", "rejected"]
+
+
+class NewAdmin(Strict):
+    user_id: UUID
 
 
 # ── providers and institutions

@@ -255,7 +255,7 @@ def finish_table(tgt: Connection[Any], spec: TableSpec) -> TableResult:
                       "quarantined": result.quarantined, "excluded": result.excluded,
                       "balanced": result.balanced, "content_sha256": result.content_sha256,
                       "content_hash_of": "sha256 of the per-chunk sha256 of the binary COPY streams"}
-            tgt.execute("SELECT audit.append('MIGRATION', %s, NULL, NULL, NULL, %s, 'oxkair_migrator')",
+            tgt.execute("SELECT audit.log_migration('MIGRATION', %s, %s)",
                         [spec.target, json.dumps(detail)])
     return result
 
@@ -379,8 +379,7 @@ def _excluded_tables(src: Connection[Any], tgt: Connection[Any], options: RunOpt
             detail = {"actor": "migration", "manifest_sha256": manifest_sha,
                       "key_id": archive_mod.key_id(options.archive_key),
                       "directory": str(options.archive_dir)}
-            tgt.execute("SELECT audit.append('MIGRATION_ARCHIVE', NULL, NULL, NULL, NULL, %s,"
-                        " 'oxkair_migrator')", [json.dumps(detail)])
+            tgt.execute("SELECT audit.log_migration('MIGRATION_ARCHIVE', NULL, %s)", [json.dumps(detail)])
     for relation in REMOVED_TABLES:
         if state.get(relation) == "done":
             continue
@@ -391,8 +390,8 @@ def _excluded_tables(src: Connection[Any], tgt: Connection[Any], options: RunOpt
                         " done_at) VALUES (%s, 'done', %s, %s, now())", [relation, rows, rows])
             excluded: dict[str, Any] = {"actor": "migration", "source_rows": rows, "excluded": rows,
                                         "archived": bool(options.archive_key)}
-            tgt.execute("SELECT audit.append('MIGRATION_EXCLUDED', %s, NULL, NULL, NULL, %s,"
-                        " 'oxkair_migrator')", [relation, json.dumps(excluded)])
+            tgt.execute("SELECT audit.log_migration('MIGRATION_EXCLUDED', %s, %s)",
+                        [relation, json.dumps(excluded)])
 
 
 def write_archive(src: Connection[Any], directory: Path, key: bytes, source: str,

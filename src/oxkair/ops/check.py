@@ -251,6 +251,15 @@ class _Checker:
                  "no SUPERUSER/BYPASSRLS/CREATEROLE and no membership in owner, definer, backup, "
                  "migrator, auditor, break-glass or pg_read_all_data")
 
+    def membership(self) -> None:
+        unguarded = [str(r[0]) for r in self.rows("membership_rules")]
+        self.add("access.membership", ACCESS,
+                 "Only verified members of an institution reach its cases and providers",
+                 "fail" if unguarded else "pass",
+                 ("not requiring verified membership: " + "; ".join(unguarded)) if unguarded else
+                 "every end-user policy of public.medical_notes, the providers list and both case-"
+                 "invariant checks require verification_status = 'verified'")
+
     def privileged_roles(self) -> None:
         rows = self.rows("privileged_roles")
         allowed = EXPECTED_PRIVILEGED | set(self.settings.oxkair_check_expected_privileged_roles)
@@ -324,6 +333,14 @@ class _Checker:
                  "; ".join(problems) if problems else
                  "row-change audit triggers enabled and covering every column on "
                  + ", ".join(AUDITED_TABLES))
+
+    def audit_writers(self) -> None:
+        rows = self.rows("audit_writers", {"api_roles": self._api_roles()})
+        self.add("audit.writers", AUDIT, "No role the API acts as can write an audit entry of its choosing",
+                 "fail" if rows else "pass",
+                 ("executable: " + "; ".join(f"{r} -> {f}" for r, f in rows)) if rows else
+                 f"{', '.join(self._api_roles())}: no audit writer; entries come from triggers and "
+                 "fixed-purpose functions only")
 
     def audit_chain(self) -> None:
         # As oxkair_auditor (the admin is a member), in a savepoint of whatever is open.
@@ -423,10 +440,12 @@ class _Checker:
             ("privileges.public", ACCESS, "No privilege to PUBLIC", self.public_grants),
             ("api.owns_nothing", ACCESS, "The API roles own nothing", self.api_owns_nothing),
             ("api.no_bypass", ACCESS, "The API roles cannot bypass RLS", self.api_no_bypass),
+            ("access.membership", ACCESS, "Verified membership", self.membership),
             ("roles.privileged", ACCESS, "No unexpected privileged role", self.privileged_roles),
             ("roles.backup_reader", ACCESS, "oxkair_backup members", self.backup_members),
             ("pgaudit.loaded", AUDIT, "pgaudit", self.pgaudit),
             ("audit.triggers", AUDIT, "Audit triggers", self.audit_triggers),
+            ("audit.writers", AUDIT, "Audit writers", self.audit_writers),
             ("audit.chain", INTEGRITY, "Audit hash chain", self.audit_chain),
             ("db.password_encryption", AUTHN, "Password storage", self.password_storage),
             ("app.email_verification", AUTHN, "Email verification", self.email_verification),

@@ -106,8 +106,8 @@ SELECT t AS table_name,
  WHERE pg_catalog.to_regclass(t) IS NOT NULL;
 
 -- name: audit_triggers
--- An enabled row trigger for insert, update and delete calling either the shared
--- audit.tg__row_change() (with no WHEN) or the table's generated function (0050), defined exactly
+-- An enabled row trigger for insert, update and delete calling the table's generated function
+-- (0050; the shared audit.tg__row_change() went in 0054), defined exactly
 -- as generated (0051: its WHEN skips only the migration's bulk load) -- and a generated one must
 -- compare every current column (a column added without regenerating it would go unaudited).
 SELECT t AS table_name,
@@ -115,10 +115,9 @@ SELECT t AS table_name,
                 WHERE g.tgrelid = pg_catalog.to_regclass(t) AND NOT g.tgisinternal
                   AND g.tgenabled <> 'D'
                   AND (g.tgtype & 1) = 1 AND (g.tgtype & 28) = 28   -- ROW; INSERT(4) | DELETE(8) | UPDATE(16)
-                  AND ((g.tgfoid = pg_catalog.to_regprocedure('audit.tg__row_change()') AND g.tgqual IS NULL)
-                       OR (g.tgfoid = pg_catalog.to_regprocedure(
-                             'audit.' || pg_catalog.quote_ident(r.function_name) || '()')
-                           AND pg_catalog.pg_get_triggerdef(g.oid) = r.trigger_def))) AS present,
+                  AND g.tgfoid = pg_catalog.to_regprocedure(
+                        'audit.' || pg_catalog.quote_ident(r.function_name) || '()')
+                  AND pg_catalog.pg_get_triggerdef(g.oid) = r.trigger_def) AS present,
        coalesce((SELECT pg_catalog.array_agg(a.attname::text ORDER BY a.attnum)
                    FROM pg_catalog.pg_attribute a
                   WHERE a.attrelid = pg_catalog.to_regclass(t) AND a.attnum > 0 AND NOT a.attisdropped
@@ -132,3 +131,40 @@ SELECT t AS table_name,
 -- The same, keyed for the embedded server's superuser read: line -> "type auth_method".
 SELECT line_number::text, type || ' ' || auth_method
   FROM pg_catalog.pg_hba_file_rules WHERE error IS NULL ORDER BY line_number;
+
+-- name: audit_writers
+-- Functions that write the audit trail with what their caller chooses, executable by a role the
+-- API acts as: every non-trigger function of schema audit that is VOLATILE, and any function that
+-- calls a writer (audit.append, audit.log_migration) taking the action, table, row, values or
+-- role from its arguments. Fixed-purpose writers (app.log_case_reads) take none of those.
+SELECT r.role, p.oid::regprocedure::text AS function
+  FROM pg_catalog.pg_proc p
+  JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+  CROSS JOIN unnest(%(api_roles)s::text[]) AS r(role)
+ WHERE EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r.role)
+   AND p.prokind = 'f' AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
+   AND ((n.nspname = 'audit' AND p.provolatile = 'v')
+        OR (p.prosrc ~ 'audit\.(append|log_migration)\s*\('
+            AND p.proargnames && ARRAY['p_action', 'p_table', 'p_row_id', 'p_old', 'p_new', 'p_detail',
+                                       'p_db_role']))
+   AND pg_catalog.has_function_privilege(r.role, p.oid, 'EXECUTE')
+ ORDER BY 1, 2;
+
+-- name: membership_rules
+-- Where verified membership (0053) is enforced: each end-user policy of medical_notes, the
+-- providers list, both case-invariant checks. A row here is a place that no longer requires it.
+SELECT 'policy "' || pol.polname || '" on public.medical_notes' AS unguarded
+  FROM pg_catalog.pg_policy pol
+ WHERE pol.polrelid = 'public.medical_notes'::regclass
+   AND (0::oid = ANY (pol.polroles)
+        OR EXISTS (SELECT FROM unnest(pol.polroles) AS g(role)
+                    WHERE g.role = ANY (ARRAY['oxkair_authenticated', 'oxkair_anon']::regrole[])))
+   AND NOT (coalesce(pg_catalog.pg_get_expr(pol.polqual, pol.polrelid), '') || ' '
+            || coalesce(pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid), ''))
+           LIKE '%current_member_institution()%'
+UNION ALL
+SELECT 'function ' || f.name
+  FROM unnest(ARRAY['public.institution_providers()', 'app.tg_medical_notes__check_invariants()',
+                    'app.tg_medical_notes__check_invariants_bulk()']) AS f(name)
+  LEFT JOIN pg_catalog.pg_proc p ON p.oid = pg_catalog.to_regprocedure(f.name)
+ WHERE p.oid IS NULL OR p.prosrc NOT LIKE '%verification_status%';

@@ -40,7 +40,11 @@ _SUMMARY = sql.SQL(", ").join(sql.Identifier(c) for c in SUMMARY_COLUMNS)
 # The invariant triggers' constraint names → what the client is told.
 _RULES: dict[str, tuple[int, str]] = {
     "medical_notes_status_flow": (409, "the case cannot move to that status from its current one"),
-    "medical_notes_provider_in_institution": (422, "the provider is not a Provider of your institution"),
+    "medical_notes_provider_in_institution": (
+        422, "the provider is not a verified Provider of your institution"),
+    "medical_notes_creator_verified": (
+        403, "your membership of your institution is not verified yet: an administrator of your"
+             " institution must approve it (or confirm an address of the institution's email domain)"),
     "medical_notes_provider_required": (422, "sending a case to provider review needs provider_user_id"),
     "medical_notes_institution_is_creators": (422, "a case belongs to its creator's institution"),
 }

@@ -18,7 +18,8 @@ router = APIRouter(prefix="/me", tags=["me"], responses=PROBLEMS)
 _PROFILE = sql.SQL(
     "SELECT p.id, p.first_name, p.last_name, p.name, p.user_category, p.npi, p.recovery_email,"
     " p.phone_number, p.verification_status, p.institution_id, p.created_at, p.updated_at,"
-    " (SELECT m.name FROM public.my_institution() m) AS institution_name"
+    " (SELECT m.name FROM public.my_institution() m) AS institution_name,"
+    " app.has_designation('institution_admin', p.institution_id) AS is_institution_admin"
     " FROM public.profiles p WHERE p.id = (SELECT auth.uid())"
 )
 

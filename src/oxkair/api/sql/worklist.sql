@@ -8,12 +8,11 @@ WITH page AS MATERIALIZED (
    ORDER BY created_at DESC NULLS LAST, id DESC
    LIMIT %s
 ), shown AS (
-  SELECT array_agg(s.id::text ORDER BY s.created_at DESC NULLS LAST, s.id DESC) AS ids
+  SELECT array_agg(s.id ORDER BY s.created_at DESC NULLS LAST, s.id DESC) AS ids
     FROM (SELECT p.id, p.created_at FROM page p
            ORDER BY p.created_at DESC NULLS LAST, p.id DESC LIMIT %s) s
 ), logged AS (
-  SELECT audit.log_access('public.medical_notes', shown.ids,
-                          jsonb_build_object('endpoint', %s::text, 'count', cardinality(shown.ids)))
+  SELECT app.log_case_reads(shown.ids, %s::text)
     FROM shown
    WHERE shown.ids IS NOT NULL
 )

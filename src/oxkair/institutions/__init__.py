@@ -1,0 +1,1 @@
+"""Institutions and their members: verified membership, administrators (issue 12)."""
