@@ -77,7 +77,7 @@ def test_transition_rules_are_clear_errors(case_client: TestClient, tenants: dic
         r = case_client.post(url, json={"to": "PENDING_PROVIDER_REVIEW", "provider_user_id": wrong},
                              headers=a["coder"].auth)
         assert r.status_code == 422, r.text
-        assert r.json()["detail"] == "the provider is not a Provider of your institution"
+        assert r.json()["detail"] == "the provider is not a verified Provider of your institution"
     r = case_client.post(url, json={"to": "INCOMPLETE", "provider_user_id": a["provider"].id},
                          headers=a["coder"].auth)
     assert r.status_code == 422

@@ -27,13 +27,16 @@ class World:
     other_coder_a: UUID
     provider_a: UUID
     provider_b: UUID
+    pending_coder_a: UUID
+    pending_provider_a: UUID
 
 
 @pytest.fixture()
 def world(su: Connection[Any]) -> World:
     a, b = make_institution(su), make_institution(su)
     return World(a, b, make_user(su, "Medical Coder", a), make_user(su, "Medical Coder", a),
-                 make_user(su, "Provider", a), make_user(su, "Provider", b))
+                 make_user(su, "Provider", a), make_user(su, "Provider", b),
+                 make_user(su, "Medical Coder", a, verified=False), make_user(su, "Provider", a, verified=False))
 
 
 def case(user_id: UUID, institution_id: UUID | None, provider: UUID | None = None,
@@ -71,6 +74,9 @@ BAD: dict[str, Callable[[World], dict[str, Any]]] = {
                                               "PENDING_PROVIDER_REVIEW"),
     "provider review without a provider": lambda w: case(w.coder_a, w.inst_a, None,
                                                          "PENDING_PROVIDER_REVIEW"),
+    "an unverified creator": lambda w: case(w.pending_coder_a, w.inst_a),
+    "an unverified provider": lambda w: case(w.coder_a, w.inst_a, w.pending_provider_a,
+                                             "PENDING_PROVIDER_REVIEW"),
 }
 
 

@@ -19,8 +19,10 @@ STATUSES = ["INCOMPLETE", "PENDING_CODER_REVIEW", "PENDING_PROVIDER_REVIEW", "PE
 FLOW = {("INCOMPLETE", "PENDING_CODER_REVIEW"), ("PENDING_CODER_REVIEW", "PENDING_PROVIDER_REVIEW"),
         ("PENDING_PROVIDER_REVIEW", "PENDING_BILLING"), ("PENDING_PROVIDER_REVIEW", "PENDING_CODER_REVIEW")}
 
+# (category, institution, verified member): most users are verified members of their institution.
 users_st = st.lists(st.tuples(st.sampled_from(["Provider", "Medical Coder", "Medical Coder", None]),
-                              st.one_of(st.none(), st.integers(0, 1), st.integers(0, 1))),
+                              st.one_of(st.none(), st.integers(0, 1), st.integers(0, 1)),
+                              st.sampled_from([True, True, True, False])),
                     min_size=2, max_size=6)
 # A case's provider is drawn among the eligible providers of its creator's institution.
 cases_st = st.lists(st.tuples(st.integers(0, 5), st.one_of(st.none(), st.integers(0, 5)),
@@ -53,31 +55,37 @@ class Case:
 class Model:
     category: dict[UUID, str | None] = field(default_factory=dict)
     institution: dict[UUID, UUID | None] = field(default_factory=dict)
+    member: dict[UUID, bool] = field(default_factory=dict)  # a verified member of their institution
     cases: list[Case] = field(default_factory=list)
 
     def visible(self, actor: UUID) -> set[UUID]:
-        return {c.id for c in self.cases if actor in (c.creator, c.provider)}
+        return {c.id for c in self.cases if actor in (c.creator, c.provider) and self.member[actor]
+                and self.institution[actor] == c.institution}
 
     def editable(self, actor: UUID, case: Case) -> bool:
-        return ((actor == case.creator and case.status in ("INCOMPLETE", "PENDING_CODER_REVIEW"))
-                or (actor == case.provider and case.status == "PENDING_PROVIDER_REVIEW"))
+        return case.id in self.visible(actor) and (
+            (actor == case.creator and case.status in ("INCOMPLETE", "PENDING_CODER_REVIEW"))
+            or (actor == case.provider and case.status == "PENDING_PROVIDER_REVIEW"))
 
     def is_provider_of(self, user: UUID | None, institution: UUID | None) -> bool:
         return (user is not None and institution is not None and self.category[user] == "Provider"
-                and self.institution[user] == institution)
+                and self.institution[user] == institution and self.member[user])
 
 
 def _build(conn: Connection[Any], users: list[Any], cases: list[Any]) -> tuple[Model, list[UUID]]:
     model = Model()
     insts = [make_institution(conn) for _ in range(2)]
     ids: list[UUID] = []
-    for category, inst in users:
+    for category, inst, verified in users:
         institution = insts[inst] if inst is not None else None
-        uid = make_user(conn, category, institution)
+        uid = make_user(conn, category, institution, verified=verified)
         model.category[uid], model.institution[uid] = category, institution
+        model.member[uid] = verified and institution is not None
         ids.append(uid)
     for creator_i, provider_i, status in cases:
         creator = ids[creator_i % len(ids)]
+        if not model.member[creator]:
+            continue  # the case invariants refuse a case by anyone else (tests/test_membership.py)
         inst = model.institution[creator]
         eligible = [u for u in ids if model.is_provider_of(u, inst)]
         provider = eligible[provider_i % len(eligible)] if provider_i is not None and eligible else None
@@ -138,7 +146,7 @@ def test_no_role_acts_outside_the_access_model(su: Connection[Any], users: Any, 
                 if actor is None:
                     assert got == "denied"
                 else:
-                    mine = model.institution[actor]
+                    mine = model.institution[actor] if model.member[actor] else None
                     expected = {u for u in ids if model.is_provider_of(u, mine)}
                     assert {r[0] for r in got} == expected
             elif case is None:

@@ -87,3 +87,8 @@ def case(case_id: UUID) -> HTMLResponse:
 @router.get("/app/settings")
 def settings() -> HTMLResponse:
     return render("settings.html", page="settings", title="Settings", app=True)
+
+
+@router.get("/app/members")
+def members() -> HTMLResponse:
+    return render("members.html", page="members", title="Members of your institution", app=True)

@@ -235,6 +235,7 @@ async function initApp() {
   store.setItem("theme", settings.theme);
   applyTheme(settings.theme);
   $("#who").textContent = `${me.name || ""} · ${me.user_category || ""}`;
+  showMembership(me);
   return me;
 }
 
@@ -349,6 +350,7 @@ async function initSettings(me) {
   $("#profile-name").textContent = me.name || "";
   $("#profile-category").textContent = me.user_category || "";
   $("#profile-institution").textContent = me.institution_name || "";
+  $("#profile-membership").textContent = MEMBERSHIP_LABELS[me.verification_status] || MEMBERSHIP_LABELS["not verified"];
   $("#settings-form").addEventListener("submit", guard(async () => {
     const theme = new FormData($("#settings-form")).get("theme") || "light";
     const saved = await api("PATCH", "/me/settings", { theme });
@@ -358,7 +360,76 @@ async function initSettings(me) {
   }));
 }
 
-const PAGES = { worklist: initWorklist, case: initCase, settings: initSettings };
+// ── verified membership (issue 12): what an unverified user is told; the administrators' page
+const MEMBERSHIP_LABELS = {
+  verified: "Verified member",
+  "not verified": "Waiting for approval",
+  rejected: "Not approved",
+};
+
+function showMembership(me) {
+  const link = $("#nav-members");
+  if (link) link.hidden = !me.is_institution_admin;
+  const box = $("#membership");
+  if (!box || me.verification_status === "verified") return;
+  const where = me.institution_name || "your institution";
+  box.textContent = me.verification_status === "rejected"
+    ? `An administrator of ${where} did not approve your membership, so you see no cases. Ask them if this is a mistake.`
+    : `Your membership of ${where} is waiting for approval by one of its administrators. Until then you see no cases and cannot be sent one.`;
+  box.hidden = false;
+}
+
+function memberRow(m, reload) {
+  const tr = document.createElement("tr");
+  const status = MEMBERSHIP_LABELS[m.verification_status] || m.verification_status;
+  for (const value of [m.name || "", m.email, m.user_category || "", m.is_admin ? `${status} · administrator` : status]) {
+    const td = document.createElement("td");
+    td.textContent = value;
+    tr.append(td);
+  }
+  const actions = document.createElement("td");
+  const button = (label, action) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    b.setAttribute("aria-label", `${label}: ${m.name || m.email}`);
+    b.addEventListener("click", guard(async () => {
+      await action();
+      await reload();
+    }));
+    actions.append(b);
+  };
+  const decide = (decision) => api("POST", `/institution/members/${m.id}/decision`, { decision });
+  if (m.verification_status !== "verified") button("Approve", async () => { await decide("verified"); say(`${m.name || m.email} is now a verified member.`); });
+  if (m.verification_status !== "rejected") button("Reject", async () => { await decide("rejected"); say(`${m.name || m.email} was not approved.`); });
+  if (m.verification_status === "verified" && !m.is_admin) {
+    button("Make administrator", async () => {
+      await api("POST", "/institution/admins", { user_id: m.id });
+      say(`${m.name || m.email} is now an administrator.`);
+    });
+  }
+  tr.append(actions);
+  return tr;
+}
+
+async function initMembers(me) {
+  if (!me.is_institution_admin) {
+    say("Only an administrator of your institution can see this page.", true);
+    return;
+  }
+  const filter = $("#member-filter");
+  const body = $("#members tbody");
+  const reload = async () => {
+    const query = filter.value ? `?status=${encodeURIComponent(filter.value)}` : "";
+    const members = await api("GET", `/institution/members${query}`);
+    body.replaceChildren(...members.map((m) => memberRow(m, reload)));
+    $("#members-empty").hidden = members.length > 0;
+  };
+  filter.addEventListener("change", guard(reload));
+  await reload();
+}
+
+const PAGES = { worklist: initWorklist, case: initCase, settings: initSettings, members: initMembers };
 
 document.addEventListener("DOMContentLoaded", guard(async () => {
   const page = document.body.dataset.page;
