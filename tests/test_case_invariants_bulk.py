@@ -36,7 +36,8 @@ def world(su: Connection[Any]) -> World:
     a, b = make_institution(su), make_institution(su)
     return World(a, b, make_user(su, "Medical Coder", a), make_user(su, "Medical Coder", a),
                  make_user(su, "Provider", a), make_user(su, "Provider", b),
-                 make_user(su, "Medical Coder", a, verified=False), make_user(su, "Provider", a, verified=False))
+                 make_user(su, "Medical Coder", a, verified=False),
+                 make_user(su, "Provider", a, verified=False))
 
 
 def case(user_id: UUID, institution_id: UUID | None, provider: UUID | None = None,

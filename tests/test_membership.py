@@ -171,22 +171,28 @@ def test_the_cli_refuses_unclear_requests(cli_env: dict[str, str], tenants: dict
         assert message in done.stderr and "Traceback" not in done.stderr
 
 
+def _sees(su: Connection[Any], case: Any) -> int:
+    row = su.execute("SELECT count(*) FROM public.medical_notes WHERE id = %s", [case]).fetchone()
+    assert row
+    return int(row[0])
+
+
 def test_a_new_institution_starts_over_and_hides_the_old_cases(su: Connection[Any]) -> None:
     first, second = make_institution(su), make_institution(su)
     coder = make_user(su, "Medical Coder", first)
     case = make_case(su, coder)
     with acting_as(su, coder):
-        assert su.execute("SELECT count(*) FROM public.medical_notes WHERE id = %s", [case]).fetchone() == (1,)
+        assert _sees(su, case) == 1
     su.execute("UPDATE public.profiles SET institution_id = %s WHERE id = %s", [second, coder])
     assert su.execute("SELECT verification_status FROM public.profiles WHERE id = %s",
                       [coder]).fetchone() == ("not verified",)
     with acting_as(su, coder):
-        assert su.execute("SELECT count(*) FROM public.medical_notes WHERE id = %s", [case]).fetchone() == (0,)
+        assert _sees(su, case) == 0
         assert su.execute("SELECT count(*) FROM public.institution_providers()").fetchone() == (0,)
     # Verified again in the new institution, the old institution's case stays out of reach.
     su.execute("UPDATE public.profiles SET verification_status = 'verified' WHERE id = %s", [coder])
     with acting_as(su, coder):
-        assert su.execute("SELECT count(*) FROM public.medical_notes WHERE id = %s", [case]).fetchone() == (0,)
+        assert _sees(su, case) == 0
 
 
 def test_unverified_users_cannot_be_made_providers_or_create_cases_in_sql(su: Connection[Any]) -> None:
