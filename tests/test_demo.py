@@ -37,6 +37,12 @@ def test_demo_loads_fast_once_and_signs_in(
         ).fetchall()
         assert {s[0] for s in statuses} >= {"INCOMPLETE", "PENDING_CODER_REVIEW",
                                             "PENDING_PROVIDER_REVIEW", "PENDING_BILLING"}
+        # Demo users are verified members (their demo domain is their institution's).
+        unverified = conn.execute(
+            "SELECT count(*) FROM public.profiles p JOIN auth.users u ON u.id = p.id"
+            " WHERE split_part(u.email, '@', 2) = ANY(%s) AND p.verification_status <> 'verified'",
+            [[d for _, d in DEMO_SITES]]).fetchone()
+        assert unverified == (0,)
 
     client = make_client()
     coder_email = next(e for e, c, _ in first.logins if c == "Medical Coder")
