@@ -22,8 +22,10 @@ from _common import describe, pct, scratch_server, superuser  # noqa: E402
 
 WORKLIST_RLS = ("SELECT id, case_number, status, created_at FROM public.medical_notes"
                 " WHERE status = %s ORDER BY created_at DESC LIMIT 50")
+# The read policy's predicate written out: creator or assigned provider, in the institution the
+# user is a verified member of (0053).
 WORKLIST_PLAIN = ("SELECT id, case_number, status, created_at FROM public.medical_notes"
-                  " WHERE (user_id = %s OR provider_user_id = %s) AND status = %s"
+                  " WHERE (user_id = %s OR provider_user_id = %s) AND institution_id = %s AND status = %s"
                   " ORDER BY created_at DESC LIMIT 50")
 STATUSES = ["INCOMPLETE", "PENDING_CODER_REVIEW", "PENDING_PROVIDER_REVIEW", "PENDING_BILLING"]
 
@@ -51,15 +53,15 @@ def main() -> None:
         print(f"seeded {size} and vacuumed in {time.perf_counter() - t0:.1f} s")
 
         with superuser(server, autocommit=True) as conn:
-            coders = [r[0] for r in conn.execute(
-                "SELECT id FROM public.profiles WHERE user_category = 'Medical Coder'")]
+            coders = [(r[0], r[1]) for r in conn.execute(
+                "SELECT id, institution_id FROM public.profiles WHERE user_category = 'Medical Coder'")]
             rng = random.Random(7)  # noqa: S311 (reproducible picks, not security)
             picks = [(rng.choice(coders), rng.choice(STATUSES)) for _ in range(queries)]
             rls, plain = [], []
             # Interleaved, each timed alone, and the order flipped every pair: whichever runs
             # first warms the cache for the other, so drift, noise and caching hit both alike.
             claims_set = "SELECT set_config('request.jwt.claims', %s, false)"
-            for i, (user, status) in enumerate(picks):
+            for i, ((user, institution), status) in enumerate(picks):
                 order = (True, False) if i % 2 == 0 else (False, True)
                 rows: dict[bool, Any] = {}
                 for under_rls in order:
@@ -72,13 +74,13 @@ def main() -> None:
                         conn.execute("RESET ROLE")  # back to the superuser: RLS does not apply
                     else:
                         t = time.perf_counter()
-                        rows[False] = conn.execute(WORKLIST_PLAIN, [user, user, status],
+                        rows[False] = conn.execute(WORKLIST_PLAIN, [user, user, institution, status],
                                                    prepare=True).fetchall()
                         plain.append(time.perf_counter() - t)
                 if i < 20:
                     assert rows[True] == rows[False], "RLS and the equivalent WHERE disagree"
             plan: Any = conn.execute("EXPLAIN (COSTS OFF) " + WORKLIST_PLAIN,
-                                     [picks[0][0], picks[0][0], "INCOMPLETE"]).fetchall()
+                                     [*picks[0][0][:1] * 2, picks[0][0][1], "INCOMPLETE"]).fetchall()
 
     print(describe("worklist under RLS (authenticated)", rls))
     print(describe("same query, equivalent WHERE", plain))

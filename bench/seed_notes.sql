@@ -1,4 +1,4 @@
--- Benchmark data, loaded by the superuser with session_replication_role = replica (triggers off
+-- Benchmark data (every user a verified member), loaded by the superuser with session_replication_role = replica (triggers off
 -- for the load only). Users come in blocks of B = {users}/{institutions} per institution; the
 -- first 30% of a block are Providers, the rest Medical Coders. Note n belongs to institution
 -- n % I, a coder of that block, and (from PENDING_PROVIDER_REVIEW on) a provider of it.
@@ -11,11 +11,12 @@ INSERT INTO auth.users (id, email, password_hash, email_confirmed_at)
 SELECT ('00000000-0000-0001-0000-' || lpad(to_hex(i), 12, '0'))::uuid, 'user' || i || '@bench.org', 'x', now()
   FROM generate_series(0, {users} - 1) AS i;
 
-INSERT INTO public.profiles (id, first_name, last_name, user_category, institution_id)
+INSERT INTO public.profiles (id, first_name, last_name, user_category, institution_id, verification_status)
 SELECT ('00000000-0000-0001-0000-' || lpad(to_hex(i), 12, '0'))::uuid, 'First' || i, 'Last' || i,
        CASE WHEN i % ({users} / {institutions}) < ({users} / {institutions}) * 3 / 10
             THEN 'Provider' ELSE 'Medical Coder' END,
-       ('00000000-0000-0000-0000-' || lpad(to_hex(i / ({users} / {institutions})), 12, '0'))::uuid
+       ('00000000-0000-0000-0000-' || lpad(to_hex(i / ({users} / {institutions})), 12, '0'))::uuid,
+       'verified'
   FROM generate_series(0, {users} - 1) AS i;
 
 INSERT INTO public.user_settings (id) SELECT id FROM auth.users;
