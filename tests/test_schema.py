@@ -126,6 +126,10 @@ def test_check_constraints_match_the_seed(su: psycopg.Connection[Any]) -> None:
             "'PENDING_PROVIDER_REVIEW'::text, 'PENDING_BILLING'::text])))",
         "profiles.profiles_user_category_check":
             "CHECK ((user_category = ANY (ARRAY['Provider'::text, 'Medical Coder'::text])))",
+        # Ours, not the seed's: the membership states of verification_status (its default kept).
+        "profiles.profiles_verification_status_check":
+            "CHECK ((verification_status = ANY (ARRAY['not verified'::text, 'verified'::text, "
+            "'rejected'::text])))",
     }
 
 
