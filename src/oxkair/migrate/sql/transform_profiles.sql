@@ -1,4 +1,4 @@
--- public.profiles → public.profiles. name becomes generated; affiliated_institution is dropped
+-- public.profiles → public.profiles. verification_status becomes membership (0053); name becomes generated; affiliated_institution is dropped
 -- after linking a profile without institution_id to the one institution it names exactly
 -- (normalised); rows where that is not unambiguous are quarantined, never guessed.
 WITH inst AS (
@@ -11,7 +11,10 @@ SELECT x.id::uuid AS id, x.first_name::text AS first_name, x.last_name::text AS 
        x.created_at::timestamptz AS created_at, x.updated_at::timestamptz AS updated_at,
        x.user_category::text AS user_category, x.npi::text AS npi,
        x.recovery_email::text AS recovery_email, x.phone_number::text AS phone_number,
-       x.verification_status::text AS verification_status,
+       -- Members before the move stay members: a profile with an institution (its own or linked
+       -- by name) is a verified member (docs/migration.md); the source's own value is archived.
+       CASE WHEN coalesce(x.institution_id, CASE WHEN li.n = 1 THEN li.id END) IS NOT NULL
+            THEN 'verified' ELSE 'not verified' END AS verification_status,
        coalesce(x.institution_id, CASE WHEN li.n = 1 THEN li.id END)::uuid AS institution_id
   FROM public.profiles x
   LEFT JOIN inst li ON x.institution_id IS NULL
