@@ -91,6 +91,25 @@ def test_a_valid_self_made_token_still_needs_a_live_session(
     assert get_user(client, sign(keys, claims)) == 401
 
 
+@pytest.mark.parametrize("shape", ["100 years", "iat backdated", "no iat", "just too long"])
+def test_a_well_signed_token_living_longer_than_we_issue_is_refused(
+    make_account: Callable[..., Account], client: TestClient, keys: KeyStore, shape: str
+) -> None:
+    """Signed with our real key and a live session: only the lifetime is wrong (probe finding)."""
+    account = make_account()
+    claims = claims_of(account.access_token)
+    now = int(time.time())
+    if shape == "100 years":
+        claims["exp"] = now + 100 * 365 * 86400
+    elif shape == "iat backdated":  # exp - now is fine, exp - iat is not
+        claims["iat"] = claims["nbf"] = now - 10 * 86400
+    elif shape == "no iat":
+        del claims["iat"]
+    else:
+        claims["exp"] = claims["iat"] + 900 + 120
+    assert get_user(client, sign(keys, claims)) == 401
+
+
 def test_tampered_payload_is_refused(make_account: Callable[..., Account], client: TestClient) -> None:
     account = make_account()
     h, _, s = account.access_token.split(".")

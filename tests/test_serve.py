@@ -14,6 +14,8 @@ import httpx
 import pytest
 
 from oxkair.api.security import AccessLogFormatter
+from oxkair.local import LocalServer
+from oxkair.local.cluster import LOGIN_ROLES
 from tests.fixtures.serve import free_port, wait_until_healthy
 
 
@@ -63,7 +65,8 @@ def test_access_log_line_drops_the_query_string() -> None:
     assert AccessLogFormatter("%(message)s").format(other) == "Started server process [42]"
 
 
-def test_serve_with_two_workers_answers_and_stops_on_ctrl_c(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_serve_with_two_workers_answers_and_stops_on_ctrl_c(cli_env: dict[str, str], tmp_path: Path,
+                                                           server: LocalServer) -> None:
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as out:
@@ -95,6 +98,10 @@ def test_serve_with_two_workers_answers_and_stops_on_ctrl_c(cli_env: dict[str, s
     assert "(2 processes)" in output
     assert '"GET /institutions/suggest?… HTTP/1.1" 200' in output
     assert "jane" not in output and "mayoclinic" not in output
+    # How to connect, never a secret (service logs keep what serve prints).
+    assert "oxkair local psql" in output
+    for role in LOGIN_ROLES:
+        assert server.password(role) not in output, role
 
 
 @pytest.mark.parametrize("workers", ["0", "65"])

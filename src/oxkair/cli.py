@@ -211,7 +211,8 @@ def serve(
         if server:
             console.print(f"embedded PostgreSQL {server.status()['version']} on 127.0.0.1:{server.port}"
                           " (TLS only, verify-full)")
-            console.print(f"  connect:  oxkair local psql     or  psql \"{server.url()}\"")
+            # How to connect, never a secret: service logs keep what is printed here.
+            console.print("  connect:  oxkair local psql   (oxkair local url prints a connection URL)")
         else:
             console.print(f"server: {settings.pghost}:{settings.pgport}/{settings.pgdatabase}")
         if demo:

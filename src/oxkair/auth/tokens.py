@@ -140,6 +140,14 @@ class AccessTokens:
             raise InvalidToken("token from another issuer")
         check_audience(claims, self.audience)
         check_time_claims(claims, now)
+        # A token living longer than we issue them is not one of ours, however well signed (a
+        # leaked signing key, or a bug, minting a token for 100 years): exp - iat and exp - now
+        # are both bounded by the configured lifetime.
+        iat, exp, longest = claims.get("iat"), claims["exp"], self.ttl + LEEWAY_SECONDS
+        if not isinstance(iat, int | float) or isinstance(iat, bool):
+            raise InvalidToken("token has no issue time")
+        if exp - iat > longest or exp - now > longest:
+            raise InvalidToken("token lifetime longer than this service issues")
         if claims.get("role") != ROLE or claims.get("aal") not in ("aal1", "aal2"):
             raise InvalidToken("token has no valid role")
         try:
