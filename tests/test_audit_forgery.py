@@ -104,3 +104,4 @@ def test_the_migrator_writes_only_migration_events(login: Any) -> None:
     with login("oxkair_migrator") as conn, \
             pytest.raises(psycopg.Error, match="not a migration event"):
         conn.execute("SELECT audit.log_migration('AUTH_PASSWORD_RESET', 'auth.users', '{}'::jsonb)")
+

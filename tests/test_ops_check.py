@@ -80,6 +80,8 @@ def _check(conn: psycopg.Connection[Any], settings: Settings) -> dict[str, str]:
     ("audit.writers", ["GRANT EXECUTE ON FUNCTION auth.log_event(text, uuid, jsonb)"
                        " TO oxkair_authenticated"]),
     ("audit.writers", ["GRANT EXECUTE ON FUNCTION audit.log_migration(text, text, jsonb) TO oxkair_api"]),
+    ("auth.outbox", ["GRANT EXECUTE ON FUNCTION auth.outbox_pending(integer) TO oxkair_anon"]),
+    ("auth.outbox", ["GRANT EXECUTE ON FUNCTION auth.outbox_mark(bigint, text) TO oxkair_api"]),
     ("access.membership", ['ALTER POLICY "Verified members read the cases they created or are assigned"'
                            " ON public.medical_notes USING (user_id = (SELECT auth.uid()))"]),
     ("access.membership", ['CREATE POLICY "Everyone reads" ON public.medical_notes FOR SELECT'

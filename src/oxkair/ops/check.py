@@ -342,6 +342,14 @@ class _Checker:
                  f"{', '.join(self._api_roles())}: no audit writer; entries come from triggers and "
                  "fixed-purpose functions only")
 
+    def outbox(self) -> None:
+        rows = self.rows("outbox_functions", {"api_roles": self._api_roles()})
+        self.add("auth.outbox", ACCESS, "The API's roles cannot read queued emails (live links)",
+                 "fail" if rows else "pass",
+                 ("executable: " + "; ".join(f"{r} -> {f}" for r, f in rows)) if rows else
+                 f"{', '.join(self._api_roles())}: no function that reads or changes auth.outbox; "
+                 "only `oxkair outbox` (oxkair_owner) does")
+
     def audit_chain(self) -> None:
         # As oxkair_auditor (the admin is a member), in a savepoint of whatever is open.
         with self.conn.transaction():
@@ -441,6 +449,7 @@ class _Checker:
             ("api.owns_nothing", ACCESS, "The API roles own nothing", self.api_owns_nothing),
             ("api.no_bypass", ACCESS, "The API roles cannot bypass RLS", self.api_no_bypass),
             ("access.membership", ACCESS, "Verified membership", self.membership),
+            ("auth.outbox", ACCESS, "Outbox readers", self.outbox),
             ("roles.privileged", ACCESS, "No unexpected privileged role", self.privileged_roles),
             ("roles.backup_reader", ACCESS, "oxkair_backup members", self.backup_members),
             ("pgaudit.loaded", AUDIT, "pgaudit", self.pgaudit),
