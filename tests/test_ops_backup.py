@@ -296,3 +296,37 @@ def test_upgrade_hook_opens_tables_of_later_migrations_to_backups(su: psycopg.Co
     su.execute((MIGRATIONS_DIR / "post-apply-backup-access.sql").read_text().encode())
     su.execute("RESET ROLE")
     assert unreadable_tables(list_tables(su)) == []
+
+
+def _restore_databases(server: LocalServer) -> set[str]:
+    with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as su:
+        rows = su.execute("SELECT datname FROM pg_database WHERE datname LIKE 'oxkair_restore_%'")
+        return {r[0] for r in rows}
+
+
+def test_a_failed_restore_leaves_no_database_behind(server: LocalServer, backup_settings: Settings,
+                                                    backup_key: BackupKey,
+                                                    made: tuple[DirectoryStorage, Manifest],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the probe: a failed `restore --to new-db` left an empty oxkair_restore_* behind."""
+    storage, _ = made
+    before = _restore_databases(server)
+
+    def fails(*args: Any, **kwargs: Any) -> None:  # pg_restore dying half-way, say
+        raise OxkairError("pg_restore failed: simulated")
+
+    monkeypatch.setattr(ops, "restore_into", fails)
+    with pytest.raises(OxkairError, match="simulated"):
+        ops.restore_backup(backup_settings, storage, backup_key, "new-db")
+    assert _restore_databases(server) == before
+
+    # When even the clean-up fails, the error names the database to drop.
+    monkeypatch.setattr(ops, "drop_database", lambda settings, name: (_ for _ in ()).throw(
+        OxkairError("cannot drop")))
+    with pytest.raises(OxkairError, match=r"oxkair_restore_\d{8}_\d{6}.*drop it by hand") as caught:
+        ops.restore_backup(backup_settings, storage, backup_key, "new-db")
+    left = _restore_databases(server) - before
+    assert left and all(name in str(caught.value) for name in left)
+    monkeypatch.undo()
+    for name in left:
+        ops.drop_database(backup_settings, name)

@@ -280,8 +280,22 @@ def restore_backup(settings: Settings, storage: Storage, key: BackupKey, target:
                 # Then a pristine database: roles.sql also made oxkair_meta and granted on public,
                 # which the dump brings back (and its grants apply cleanly only to a fresh public).
                 _clear_database(conn)
-        restore_into(params, path, key, progress, compression=manifest.compression)
+        try:
+            restore_into(params, path, key, progress, compression=manifest.compression)
+        except BaseException as exc:
+            if new:  # never leave a half-restored database behind (issue 12 probe finding)
+                _drop_failed_restore(settings, str(params.get("dbname")), exc)
+            raise
     return manifest, params
+
+
+def _drop_failed_restore(settings: Settings, name: str, failure: BaseException) -> None:
+    """Drop the new database a failed restore made; if even that fails, name it in the error."""
+    try:
+        drop_database(settings, name)
+    except Exception as exc:
+        raise OxkairError(f"restore failed ({failure}); the new database {name} it made could not be "
+                          f"dropped ({exc}): drop it by hand") from failure
 
 
 # ───────────────────────────────────────────────────────────────── verify
