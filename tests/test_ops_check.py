@@ -7,7 +7,6 @@ left broken; server-wide settings (TLS, pgaudit) are broken on a second, throwaw
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -170,8 +169,10 @@ def weak_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Loca
         conf = server.data_dir / "oxkair.conf"
         text = conf.read_text()
         text = text.replace("shared_preload_libraries = 'pgaudit'", "shared_preload_libraries = ''")
-        text = re.sub(r"ssl_min_protocol_version = '\S+'", "ssl_min_protocol_version = 'TLSv1'", text)
         conf.write_text(text)
+        # Last in postgresql.conf: after the TLS policy oxkair rewrites at every start.
+        with (server.data_dir / "postgresql.conf").open("a") as fh:
+            fh.write("\nssl_min_protocol_version = 'TLSv1'\n")
         hba = server.data_dir / "pg_hba.conf"
         hba.write_text(hba.read_text().replace(
             "hostnossl  all  all       0.0.0.0/0     reject",

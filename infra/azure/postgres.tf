@@ -109,7 +109,7 @@ resource "azurerm_postgresql_flexible_server_configuration" "require_secure_tran
   value     = "on"
 }
 
-# 164.312(e)(2)(ii): TLS 1.2 at least (TLS 1.0/1.1 are refused by Azure anyway).
+# 164.312(e)(2)(ii): TLS 1.3 by default (every suite AEAD); 1.2 only when a client needs it.
 resource "azurerm_postgresql_flexible_server_configuration" "ssl_min_protocol_version" {
   name      = "ssl_min_protocol_version"
   server_id = azurerm_postgresql_flexible_server.this.id

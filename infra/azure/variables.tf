@@ -363,9 +363,9 @@ variable "entra_admin_principal_type" {
 # ─────────────────────────────────────────────────────────────────────────────
 
 variable "ssl_min_protocol_version" {
-  description = "Lowest TLS version the server accepts: TLSv1.2 or TLSv1.3 (Microsoft now recommends TLSv1.3 when every client supports it)."
+  description = "Lowest TLS version the server accepts: TLSv1.3 (default; Microsoft's recommendation, all AEAD suites) or TLSv1.2 for clients that cannot do 1.3 (`oxkair check` then requires AEAD-only ssl_ciphers)."
   type        = string
-  default     = "TLSv1.2"
+  default     = "TLSv1.3"
 
   validation {
     condition     = contains(["TLSv1.2", "TLSv1.3"], var.ssl_min_protocol_version)

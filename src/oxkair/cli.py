@@ -48,7 +48,7 @@ def _server(settings: Settings) -> Any:
 
     if not settings.embedded:
         raise OxkairError("PGHOST is set: `oxkair local` manages only the embedded server")
-    return LocalServer(settings.home, settings.oxkair_local_port)
+    return LocalServer(settings.home, settings.oxkair_local_port, settings.oxkair_local_tls_min_version)
 
 
 # ───────────────────────────────────────────────────────────────── local

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # Embedded server: where its state lives and which port it takes (0 = a free one).
     oxkair_home: Path = Path(".oxkair")
     oxkair_local_port: int = 0
+    # Its minimum TLS version: 1.3 (Azure's recommendation); 1.2 for old clients, AEAD suites only.
+    oxkair_local_tls_min_version: Literal["TLSv1.3", "TLSv1.2"] = "TLSv1.3"
 
     # Data migration (docs/migration.md): the key of the archive of removed tables and columns,
     # 32 bytes base64. Kept in a secret store, never beside the archive.

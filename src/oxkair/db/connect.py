@@ -20,7 +20,7 @@ ConnParams = dict[str, Any]
 def local_server(settings: Settings) -> Any:
     from oxkair.local.cluster import LocalServer
 
-    return LocalServer(settings.home, settings.oxkair_local_port)
+    return LocalServer(settings.home, settings.oxkair_local_port, settings.oxkair_local_tls_min_version)
 
 
 def _remote_params(settings: Settings, user: str | None, password: str | None) -> ConnParams:

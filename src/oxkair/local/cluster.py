@@ -29,6 +29,11 @@ EXTERNAL_DATA_ROOT = Path("/var/lib/oxkair")
 BOOTSTRAP_MARK = "oxkair.bootstrapped"
 HOME_MARK = "home"  # in EXTERNAL_DATA_ROOT/<digest>: the home whose ./.oxkair/pg links here
 SWEEP_GRACE_SECONDS = 600  # a relocated cluster this young may still be being set up
+TLS_MIN_VERSIONS = ("TLSv1.3", "TLSv1.2")
+TLS_CONF = "oxkair-tls.conf"  # rewritten at every start, so a changed setting applies to old clusters
+# TLS 1.2, when allowed: ECDHE with an AEAD cipher only (no CBC, no SHA-1 MACs, no static RSA).
+# TLS 1.3's suites are all AEAD (OpenSSL's defaults; ssl_ciphers does not touch them).
+TLS12_CIPHERS = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL"
 
 
 @dataclass(frozen=True)
@@ -117,9 +122,12 @@ def _port_in_use(port: int) -> bool:
 class LocalServer:
     """One embedded cluster whose state lives under `home` (default ./.oxkair)."""
 
-    def __init__(self, home: Path, port: int = 0) -> None:
+    def __init__(self, home: Path, port: int = 0, tls_min_version: str = "TLSv1.3") -> None:
         self.home = home.resolve()
         self.requested_port = port
+        if tls_min_version not in TLS_MIN_VERSIONS:
+            raise SetupError(f"TLS minimum version must be one of {', '.join(TLS_MIN_VERSIONS)}")
+        self.tls_min_version = tls_min_version
         self.tls_dir = self.home / "tls"
         self.secrets_file = self.home / "secrets.json"
         self.user = server_user()
@@ -252,6 +260,7 @@ class LocalServer:
                 "OXKAIR_LOCAL_PORT before the first start (or delete the data dir)"
             )
         self._private_socket_dir()
+        self._write_tls_config()
         result = self._run(
             [bins.tool("pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data_dir),
              "-l", str(self.log_file)]
@@ -361,7 +370,6 @@ unix_socket_permissions = 0700
 ssl = on
 ssl_cert_file = 'server.crt'
 ssl_key_file = 'server.key'
-ssl_min_protocol_version = 'TLSv1.2'
 password_encryption = 'scram-sha-256'
 shared_preload_libraries = 'pgaudit'
 pgaudit.log = 'ddl, role'
@@ -389,6 +397,21 @@ log_line_prefix = '%m [%p] %q%u@%d '
             "hostnossl  all  all       0.0.0.0/0     reject\n"
             "hostnossl  all  all       ::/0          reject\n"
         )
+
+    def _write_tls_config(self) -> None:
+        """The TLS policy, from the setting (OXKAIR_LOCAL_TLS_MIN_VERSION), at every start."""
+        data = self.data_dir
+        (data / TLS_CONF).write_text(
+            "# Written by oxkair at every start: TLS 1.3 by default (Azure recommends it);\n"
+            "# TLS 1.2 only when allowed, and then with AEAD suites only.\n"
+            f"ssl_min_protocol_version = '{self.tls_min_version}'\n"
+            f"ssl_ciphers = '{TLS12_CIPHERS}'\n")
+        self._give(data / TLS_CONF, 0o600)
+        conf = data / "postgresql.conf"
+        include = f"include_if_exists = '{TLS_CONF}'"
+        if include not in conf.read_text():  # after oxkair.conf's include: its values win
+            with conf.open("a") as fh:
+                fh.write(f"\n{include}\n")
 
     def _bootstrap(self) -> None:
         """Create the Azure-like admin (no superuser) and the login roles of the access model."""

@@ -47,6 +47,19 @@ OWASP_ARGON2_MIN_KIB, OWASP_ARGON2_MIN_T = 19_456, 2
 _QUERIES: dict[str, str] = {}
 
 
+def _non_aead_tls12_suites(ciphers: str) -> list[str] | None:
+    """The TLS 1.2 suites an OpenSSL cipher string allows that are not AEAD (CBC, RC4...), as
+    this machine's OpenSSL expands it (the server's is the same library); None if not valid."""
+    import ssl
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    try:
+        ctx.set_ciphers(ciphers)
+    except ssl.SSLError:
+        return None
+    return [c["name"] for c in ctx.get_ciphers() if c["protocol"] != "TLSv1.3" and not c.get("aead")]
+
+
 def _queries() -> dict[str, str]:
     if not _QUERIES:
         text = files("oxkair.ops").joinpath("check.sql").read_text()
@@ -195,13 +208,28 @@ class _Checker:
 
     def tls_min_version(self) -> None:
         value = self.setting("ssl_min_protocol_version")
+        title = "TLS 1.3, or TLS 1.2 with AEAD suites only"
         if value is None:
-            self.add("tls.min_version", TRANSMISSION, "Minimum TLS version is 1.2 or later", "unknown",
+            self.add("tls.min_version", TRANSMISSION, title, "unknown",
                      "ssl_min_protocol_version is not readable")
             return
-        ok = TLS_VERSIONS.get(value, 0) >= 1.2
-        self.add("tls.min_version", TRANSMISSION, "Minimum TLS version is 1.2 or later",
-                 "pass" if ok else "fail", f"ssl_min_protocol_version={value}")
+        version = TLS_VERSIONS.get(value, 0)
+        if version >= 1.3:
+            self.add("tls.min_version", TRANSMISSION, title, "pass",
+                     f"ssl_min_protocol_version={value} (TLS 1.3 suites are all AEAD)")
+            return
+        if version < 1.2:
+            self.add("tls.min_version", TRANSMISSION, title, "fail", f"ssl_min_protocol_version={value}")
+            return
+        ciphers = self.setting("ssl_ciphers")
+        weak = _non_aead_tls12_suites(ciphers) if ciphers is not None else None
+        if weak is None:
+            self.add("tls.min_version", TRANSMISSION, title, "unknown",
+                     f"ssl_min_protocol_version={value}; ssl_ciphers is not readable or not understood")
+            return
+        self.add("tls.min_version", TRANSMISSION, title, "fail" if weak else "pass",
+                 f"ssl_min_protocol_version={value}; ssl_ciphers={ciphers}"
+                 + (f": allows non-AEAD suites, e.g. {', '.join(weak[:3])}" if weak else ": AEAD only"))
 
     # ─────────────────────────────────────────────── 164.312(a)(1) access control
     def rls(self) -> None:

@@ -6,7 +6,7 @@ SELECT s.ssl, s.version, s.cipher
 
 -- name: settings
 SELECT name, setting FROM pg_catalog.pg_settings
- WHERE name IN ('ssl', 'ssl_min_protocol_version', 'require_secure_transport', 'password_encryption',
+ WHERE name IN ('ssl', 'ssl_min_protocol_version', 'ssl_ciphers', 'require_secure_transport', 'password_encryption',
                 'pgaudit.log', 'pgaudit.role', 'pgaudit.log_parameter', 'pgaudit.log_relation',
                 'shared_preload_libraries', 'azure.extensions', 'server_version');
 
