@@ -230,9 +230,13 @@ def serve(
         # .env.local (the working directory is theirs too) and opens its own pool.
         factory = "oxkair.api.app:app_from_environment"
         app_or_factory: Any = create_app(settings) if processes == 1 else factory
+        # Forwarded headers only from configured proxies: uvicorn's default trusts 127.0.0.1 (and
+        # FORWARDED_ALLOW_IPS), which let a local client rotate X-Forwarded-For past the limits.
+        proxies = settings.trusted_proxies
         uvicorn.run(app_or_factory, factory=processes > 1, workers=processes, host=host, port=port,
                     log_level="info", server_header=False, date_header=False,
-                    log_config=uvicorn_log_config())
+                    log_config=uvicorn_log_config(), proxy_headers=bool(proxies),
+                    forwarded_allow_ips=",".join(proxies) if proxies else "")
     finally:
         if server and started:
             server.stop()

@@ -104,6 +104,14 @@ class Settings(BaseSettings):
     oxkair_db_pool_size: int = 20
     # API processes of `oxkair serve` (one per CPU in production; each has its own pool).
     oxkair_workers: int = Field(default=1, ge=1, le=64)
+    # Proxies (comma-separated IPs or networks) whose X-Forwarded-For / -Proto the API believes.
+    # Default none: the client address is the TCP peer's, so a client cannot pick its own (rate
+    # limits, lockouts and the audit trail key on it).
+    oxkair_trusted_proxies: str = ""
+
+    @property
+    def trusted_proxies(self) -> list[str]:
+        return [p.strip() for p in self.oxkair_trusted_proxies.split(",") if p.strip()]
 
     @property
     def embedded(self) -> bool:
