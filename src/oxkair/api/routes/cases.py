@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 from uuid import UUID
 
 import psycopg
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from psycopg import Connection, sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from pydantic_core import to_json
 
-from oxkair.api.casework import PROBLEMS, log_access
+from oxkair.api.casework import PROBLEMS, endpoint, log_access
 from oxkair.api.deps import Db
 from oxkair.api.models import (
     CASE_COLUMNS,
@@ -94,8 +95,15 @@ def _answer(conn: Connection[Any], request: Request, row: dict[str, Any] | None)
 
 # Routes are plain functions: FastAPI runs each in its thread pool (one hop per request), and
 # each opens its transaction itself (`Db`), so the access log commits before the answer is built.
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$",
+    description="Any unique string per creation (a UUID): a retry with the same key and body "
+                "answers with the case the first request created instead of creating another")]
+
+
 @router.post("", status_code=201, response_model=CasePublic)
-def create_case(body: CaseCreate, db: Db, request: Request) -> CasePublic:
+def create_case(body: CaseCreate, db: Db, request: Request, response: Response,
+                idempotency_key: IdempotencyKey = None) -> CasePublic:
     """A new case of the caller (a Medical Coder) in their institution; case_number generated
     when not given."""
     values = _values(body)
@@ -112,8 +120,18 @@ def create_case(body: CaseCreate, db: Db, request: Request) -> CasePublic:
         cols=_CASE,
     )
     with db.transaction() as conn:
+        if idempotency_key is not None:
+            # Claimed in the creation's transaction (0058): both commit, or neither does.
+            digest = hashlib.sha256(body.model_dump_json(exclude_unset=True).encode()).digest()
+            claimed = conn.execute("SELECT app.claim_idempotency_key(%s, %s, %s)",
+                                   [idempotency_key, endpoint(request), digest]).fetchone()
+            if claimed and claimed[0] is not None:
+                response.headers["Idempotent-Replayed"] = "true"
+                return _answer(conn, request, _fetch(conn, claimed[0]))
         with _rules():
             row = _one(conn, statement, [number, *values.values()])
+        if idempotency_key is not None and row is not None:
+            conn.execute("SELECT app.record_idempotency_result(%s, %s)", [idempotency_key, row["id"]])
         return _answer(conn, request, row)
 
 
