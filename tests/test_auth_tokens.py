@@ -21,7 +21,7 @@ from joserfc import jwt
 from joserfc.jwk import ECKey, KeySet
 
 from oxkair.api import create_app
-from oxkair.api.deps import ConnDep
+from oxkair.api.deps import Db
 from oxkair.auth.keys import KeyStore, rotate_keys
 from oxkair.config import Settings
 from tests.fixtures.api import Account
@@ -269,10 +269,11 @@ def test_rls_context_comes_from_the_verified_token(
     router = APIRouter()
 
     @router.get("/whoami")
-    def whoami(conn: ConnDep) -> dict[str, Any]:
-        row = conn.execute(
-            "SELECT auth.uid()::text, current_user::text, auth.jwt() ->> 'session_id'"
-        ).fetchone()
+    def whoami(db: Db) -> dict[str, Any]:
+        with db.transaction() as conn:
+            row = conn.execute(
+                "SELECT auth.uid()::text, current_user::text, auth.jwt() ->> 'session_id'"
+            ).fetchone()
         assert row
         return {"uid": row[0], "role": row[1], "session": row[2]}
 

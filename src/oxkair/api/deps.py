@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from psycopg import Connection
 from starlette.concurrency import run_in_threadpool
 
 from oxkair.api.rls import Rls
@@ -19,7 +17,6 @@ from oxkair.auth.runtime import AuthRuntime
 from oxkair.auth.service import AuthService
 from oxkair.auth.tokens import InvalidToken
 from oxkair.config import Settings
-from oxkair.db import as_end_user
 
 _bearer = HTTPBearer(auto_error=False, description="an access token from POST /auth/token")
 
@@ -96,31 +93,15 @@ async def get_current_user(claims: Annotated[dict[str, Any], Depends(get_claims)
     )
 
 
-def get_conn(
-    request: Request, claims: Annotated[dict[str, Any], Depends(get_claims)]
-) -> Iterator[Connection[Any]]:
-    """A pooled (blocking) connection in one transaction as oxkair_authenticated with the
-    verified claims, for sync code; the API's own routes use `Db` (on the event loop)."""
-    with request.app.state.pool.connection() as conn, as_end_user(conn, claims, client_addr(request)):
-        yield conn
-
-
 async def get_db(request: Request, claims: Annotated[dict[str, Any], Depends(get_claims)]) -> Rls:
     """Transactions as oxkair_authenticated with the verified claims (`with db.transaction()`);
     async, so resolving it costs no thread hop."""
     return Rls(request.app.state.pool, claims, client_addr(request))
 
 
-async def get_anon_db(request: Request) -> Rls:
-    """Transactions as oxkair_anon (before login)."""
-    return Rls(request.app.state.pool, None, client_addr(request))
-
-
 Claims = Annotated[dict[str, Any], Depends(get_claims)]
 CurrentUser = Annotated[AuthUser, Depends(get_current_user)]
-ConnDep = Annotated[Connection[Any], Depends(get_conn)]
 Db = Annotated[Rls, Depends(get_db)]
-AnonDb = Annotated[Rls, Depends(get_anon_db)]
 ClientAddr = Annotated[str | None, Depends(client_addr)]
 Service = Annotated[AuthService, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -444,17 +444,3 @@ log_line_prefix = '%m [%p] %q%u@%d '
         mark.write_text("roles created\n")
         self._give(mark, 0o600)
 
-
-def wait_until_ready(server: LocalServer, timeout: float = 30.0) -> None:
-    """Block until the server accepts TLS connections (after a start by another process)."""
-    import psycopg
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with psycopg.connect(**server.conninfo(), connect_timeout=2):
-                return
-        except psycopg.OperationalError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)

@@ -12,7 +12,6 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -425,5 +424,3 @@ def write_report(tgt: Connection[Any], path: Path) -> Path:
             out.writerow(row)
     return path
 
-
-ProgressFactory = Callable[[], Progress]

@@ -112,9 +112,3 @@ ARCHIVE: tuple[ArchiveItem, ...] = (
                  "is_sso_user", "is_anonymous", "aud", "role")),
 )
 
-
-def table(name: str) -> TableSpec:
-    for spec in TABLES:
-        if spec.target == name:
-            return spec
-    raise KeyError(name)

@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import os
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
@@ -177,10 +177,3 @@ def decrypt_stream(key: BackupKey, src: BinaryIO) -> Iterator[bytes]:
                 raise CorruptBackupError("backup file is corrupted (data after its last chunk)")
             return
 
-
-def encrypt_iter(key: BackupKey, chunks: Iterable[bytes], out: BinaryIO) -> EncryptingWriter:
-    writer = EncryptingWriter(key, out)
-    for chunk in chunks:
-        writer.write(chunk)
-    writer.close()
-    return writer

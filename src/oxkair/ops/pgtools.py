@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from oxkair.db.connect import ENTRA_SCOPE, ConnParams
 from oxkair.errors import OxkairError, SetupError
@@ -165,6 +165,3 @@ def run_capturing(args: list[str], env: dict[str, str], source: Iterable[bytes])
 def describe(params: ConnParams) -> str:
     return f"{params.get('host')}:{params.get('port')}/{params.get('dbname')}"
 
-
-def redact(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in params.items() if k not in ("password", "credential")}

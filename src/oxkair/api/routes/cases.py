@@ -20,7 +20,6 @@ from oxkair.api.deps import Db
 from oxkair.api.models import (
     CASE_COLUMNS,
     JSON_FIELDS,
-    SUMMARY_COLUMNS,
     CaseCreate,
     CaseList,
     CasePublic,
@@ -36,7 +35,6 @@ router = APIRouter(prefix="/cases", tags=["cases"], responses=PROBLEMS)
 
 NOT_FOUND = "no such case"
 _CASE = sql.SQL(", ").join(sql.Identifier(c) for c in CASE_COLUMNS)
-_SUMMARY = sql.SQL(", ").join(sql.Identifier(c) for c in SUMMARY_COLUMNS)
 
 # The invariant triggers' constraint names → what the client is told.
 _RULES: dict[str, tuple[int, str]] = {
