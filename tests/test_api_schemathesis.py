@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +18,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.fixtures.cases import Tenant, create_case
+
+pytestmark = pytest.mark.slow
 
 # Invalid data (negative mode) is generated too; each answer must still be a documented 4xx problem.
 # (negative_data_rejection is left out: it does not know 413, our answer to oversized bodies.)

@@ -13,9 +13,12 @@ import statistics
 import time
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.fixtures.api import Account, unique_email
+
+pytestmark = pytest.mark.slow
 
 TRIES = 300
 ROUNDS = 3

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
+import pytest
 from fastapi.testclient import TestClient
 
 from oxkair.config import Settings
@@ -15,6 +16,8 @@ from oxkair.demo.loader import DEMO_SITES, INSTITUTIONS
 from oxkair.demo.names import institutions
 from oxkair.local import LocalServer
 from tests.fixtures.cases import purge
+
+pytestmark = pytest.mark.slow
 
 
 def test_demo_loads_fast_once_and_signs_in(

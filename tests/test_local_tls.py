@@ -19,6 +19,8 @@ from oxkair.config import Settings
 from oxkair.local import LocalServer
 from oxkair.ops.check import run_checks
 
+pytestmark = pytest.mark.slow
+
 CBC_SUITES = "@SECLEVEL=0:ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA256"
 AEAD_SUITES = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305"
 

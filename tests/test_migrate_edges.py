@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 
 from oxkair.local import LocalServer
 from tests.fixtures.supabase import Source, oxkair
+
+pytestmark = pytest.mark.slow
 
 
 def _target(server: LocalServer, dbname: str) -> psycopg.Connection[Any]:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from oxkair.migrate.conn import SourceSnapshot, source_params
 from oxkair.migrate.plan import make_plan
 from tests.fixtures.supabase import Source, oxkair
+
+pytestmark = pytest.mark.slow
 
 NO_HASH = ("no password hash (OAuth/SSO-only): signs in through a linked identity or resets "
            "the password")

@@ -15,6 +15,8 @@ import pytest
 from oxkair.local import LocalServer
 from tests.fixtures.supabase import Source, Target, oxkair
 
+pytestmark = pytest.mark.slow
+
 KEY = base64.b64encode(os.urandom(32)).decode()
 
 

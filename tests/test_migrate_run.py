@@ -15,6 +15,8 @@ import pytest
 from oxkair.local import LocalServer
 from tests.fixtures.supabase import PASSWORD, Source, Target, oxkair
 
+pytestmark = pytest.mark.slow
+
 TABLES = ["public.institutions", "auth.users", "migration.identities", "public.profiles",
           "public.user_settings", "public.medical_notes"]
 

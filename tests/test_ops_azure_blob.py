@@ -14,6 +14,8 @@ from oxkair.ops import backup as ops
 from oxkair.ops.crypto import BackupKey
 from oxkair.ops.storage import AzureBlobStorage, open_storage
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture()
 def blob_settings(server: LocalServer, backup_settings: Settings, azurite: str) -> Settings:

@@ -22,6 +22,8 @@ from oxkair.ops.storage import DirectoryStorage
 from tests.fixtures.data import make_case, make_institution, make_user
 from tests.fixtures.ops import backup_env
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def marker(server: LocalServer) -> str:

@@ -8,12 +8,15 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg import Connection
 
 from tests.fixtures.data import make_case, make_institution, make_user
 from tests.fixtures.db import acting_as
+
+pytestmark = pytest.mark.slow
 
 STATUSES = ["INCOMPLETE", "PENDING_CODER_REVIEW", "PENDING_PROVIDER_REVIEW", "PENDING_BILLING"]
 FLOW = {("INCOMPLETE", "PENDING_CODER_REVIEW"), ("PENDING_CODER_REVIEW", "PENDING_PROVIDER_REVIEW"),

@@ -18,6 +18,8 @@ from oxkair.local import LocalServer
 from oxkair.local.cluster import LOGIN_ROLES
 from tests.fixtures.serve import free_port, wait_until_healthy
 
+pytestmark = pytest.mark.slow
+
 
 def _children(pid: int) -> set[int]:
     found: set[int] = set()

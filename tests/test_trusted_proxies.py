@@ -8,9 +8,12 @@ from pathlib import Path
 
 import httpx
 import psycopg
+import pytest
 
 from oxkair.local import LocalServer
 from tests.fixtures.serve import free_port, wait_until_healthy
+
+pytestmark = pytest.mark.slow
 
 
 def _statuses(server: LocalServer, env: dict[str, str], tmp_path: Path, forwarded: list[str]) -> list[int]:

@@ -16,8 +16,9 @@ from tests.fixtures.api import PASSWORD, outbox_token
 from tests.fixtures.cases import new_institution, purge
 from tests.test_web_browser import ARGS, CHROMIUM, live_url, shots  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="needs Debian's chromium (scripts/setup.sh --dev)")
+pytestmark = [pytest.mark.slow, pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                 reason="needs Debian's chromium (scripts/setup.sh --dev)")]
 
 
 def _sign_up(base: str, server: LocalServer, institution: str, email: str, category: str) -> str:
