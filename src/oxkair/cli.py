@@ -143,6 +143,22 @@ def db_sql() -> None:
     typer.echo(review_sql())
 
 
+@db_app.command("schema")
+def db_schema() -> None:
+    """Print the current schema as the migrations built it (what docs/schema.sql holds)."""
+    from oxkair.db import admin_params
+    from oxkair.schema.current import current_schema
+
+    settings = _settings()
+    if settings.embedded:
+        server = _server(settings)
+        server.start()
+        params = server.superuser_conninfo()  # pg_dump reads every catalog entry
+    else:
+        params = admin_params(settings)
+    typer.echo(current_schema(params), nl=False)
+
+
 # ───────────────────────────────────────────────────────────────── audit
 @audit_app.command("verify")
 def audit_verify() -> None:
