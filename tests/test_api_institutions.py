@@ -62,7 +62,8 @@ def test_anonymous_search_is_rate_limited(make_client: Callable[..., TestClient]
 def test_signed_in_search_is_not_limited_but_checks_the_token(
     make_client: Callable[..., TestClient], tenants: dict[str, Tenant]
 ) -> None:
-    c = make_client(oxkair_search_rate_per_ip=2)
+    # The tenants' tokens come from case_client, which issues hour-long tokens: same lifetime here.
+    c = make_client(oxkair_search_rate_per_ip=2, oxkair_access_token_ttl=3600)
     auth = tenants["A"].members["coder"].auth
     assert all(c.get("/institutions/search", params={"q": "tenant"}, headers=auth).status_code == 200
                for _ in range(5))

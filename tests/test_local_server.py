@@ -42,7 +42,7 @@ def test_verify_full_rejects_a_server_of_another_ca(server: LocalServer, tmp_pat
 
 def test_listens_on_loopback_only(su: psycopg.Connection[Any]) -> None:
     assert su.execute("SHOW listen_addresses").fetchone() == ("127.0.0.1",)
-    assert su.execute("SHOW ssl_min_protocol_version").fetchone() == ("TLSv1.2",)
+    assert su.execute("SHOW ssl_min_protocol_version").fetchone() == ("TLSv1.3",)
     assert su.execute("SHOW password_encryption").fetchone() == ("scram-sha-256",)
     assert su.execute("SHOW data_checksums").fetchone() == ("on",)
     assert su.execute("SHOW shared_preload_libraries").fetchone() == ("pgaudit",)

@@ -170,12 +170,12 @@ SELECT 'function ' || f.name
  WHERE p.oid IS NULL OR p.prosrc NOT LIKE '%verification_status%';
 
 -- name: outbox_functions
--- Functions that read or change the email outbox (bodies hold live verification and reset
--- links), executable by a role the API acts as.
+-- Functions that read, change or delete queued emails (bodies hold live verification and reset
+-- links), executable by a role the API acts as. Queueing (INSERT INTO auth.outbox) is not reading.
 SELECT r.role, p.oid::regprocedure::text AS function
   FROM pg_catalog.pg_proc p
   CROSS JOIN unnest(%(api_roles)s::text[]) AS r(role)
  WHERE EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r.role)
-   AND p.prosrc ~ 'auth\.outbox\M'
+   AND p.prosrc ~* '(FROM|UPDATE|JOIN)\s+auth\.outbox\M'
    AND pg_catalog.has_function_privilege(r.role, p.oid, 'EXECUTE')
  ORDER BY 1, 2;
