@@ -295,6 +295,26 @@ const NOTE_FIELDS = ["operative_notes", "admission_notes", "discharge_notes", "p
 async function initCase(me) {
   const id = document.body.dataset.caseId;
   let providers = null;
+  // Unsaved edits are never lost: workflow actions save them first, and leaving asks.
+  const formValues = () => {
+    const body = {};
+    for (const field of NOTE_FIELDS) body[field] = $(`#${field}`).value;
+    body.billable_notes = $("#billable_notes").value.split("\n").map((s) => s.trim()).filter(Boolean);
+    return body;
+  };
+  let savedValues = JSON.stringify(formValues());
+  let editable = false;
+  const dirty = () => editable && JSON.stringify(formValues()) !== savedValues;
+  window.addEventListener("beforeunload", (event) => {
+    if (!dirty()) return undefined;
+    event.preventDefault();
+    // Browsers show their own words; a non-empty returnValue is what older Chromium needs.
+    event.returnValue = "You have unsaved edits.";
+    return event.returnValue;
+  });
+  const save = async () => {
+    await show(await api("PATCH", `/cases/${id}`, formValues()));
+  };
   const show = async (c) => {
     $("#case-number").textContent = c.case_number;
     $("#case-status").textContent = STATUS_LABELS[c.status] || c.status;
@@ -303,8 +323,9 @@ async function initCase(me) {
     $("#billable_notes").value = (c.billable_notes || []).join("\n");
     const creator = c.user_id === me.id;
     const assigned = c.provider_user_id === me.id;
-    const editable = (creator && ["INCOMPLETE", "PENDING_CODER_REVIEW"].includes(c.status))
+    editable = (creator && ["INCOMPLETE", "PENDING_CODER_REVIEW"].includes(c.status))
       || (assigned && c.status === "PENDING_PROVIDER_REVIEW");
+    savedValues = JSON.stringify(formValues());
     for (const el of $("#notes-form").elements) el.disabled = !editable;
     $("#act-submit").hidden = !(creator && c.status === "INCOMPLETE");
     $("#act-send").hidden = !(creator && c.status === "PENDING_CODER_REVIEW");
@@ -319,14 +340,13 @@ async function initCase(me) {
     $("#case-provider").textContent = c.provider_user_id ? (provider ? provider.name : "assigned") : "—";
   };
   const move = (to, extra) => guard(async () => {
+    const hadEdits = dirty();
+    if (hadEdits) await save();  // a failed save stops here: the edits stay on the page
     await show(await api("POST", `/cases/${id}/transition`, { to, ...(extra || {}) }));
-    say(`Status: ${STATUS_LABELS[to]}`);
+    say(`${hadEdits ? "Your edits were saved. " : ""}Status: ${STATUS_LABELS[to]}`);
   });
   $("#notes-form").addEventListener("submit", guard(async () => {
-    const body = {};
-    for (const field of NOTE_FIELDS) body[field] = $(`#${field}`).value;
-    body.billable_notes = $("#billable_notes").value.split("\n").map((s) => s.trim()).filter(Boolean);
-    await show(await api("PATCH", `/cases/${id}`, body));
+    await save();
     say("Saved.");
   }));
   $("#submit-review").addEventListener("click", move("PENDING_CODER_REVIEW"));
