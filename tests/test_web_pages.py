@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 PAGES = ["/signup", "/login", "/verify-email", "/recover", "/reset-password", "/app/worklist",
-         "/app/settings", "/app/cases/00000000-0000-4000-8000-000000000000"]
+         "/app/settings", "/app/members", "/app/cases/00000000-0000-4000-8000-000000000000"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -45,3 +45,17 @@ def test_root_goes_to_the_worklist(client: TestClient) -> None:
     r = client.get("/", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/app/worklist"
 
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+@pytest.mark.parametrize("path", ["/nope", "/app/nope", "/app/cases/not-a-uuid"])
+def test_a_browser_gets_a_page_with_a_way_back_for_a_bad_address(client: TestClient, path: str) -> None:
+    r = client.get(path, headers=BROWSER)
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "Page not found" in r.text and 'href="/app/worklist"' in r.text
+    assert "{" not in r.text.split("<main", 1)[1]  # no JSON on the page
+    # An API client asking for JSON still gets a problem document.
+    api = client.get(path, headers={"Accept": "application/json"})
+    assert api.status_code in (404, 422) and api.headers["content-type"] == "application/problem+json"

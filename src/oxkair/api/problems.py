@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -87,8 +87,23 @@ def _database_problem(exc: psycopg.Error) -> JSONResponse:
     return problem_response(500, "internal error")
 
 
+def _wants_page(request: Request) -> bool:
+    """A browser navigating (not the pages' script, which asks for JSON): it gets an HTML page."""
+    accept = request.headers.get("accept", "")
+    return request.method in ("GET", "HEAD") and "text/html" in accept and "application/json" not in accept
+
+
+def _page(status: int, title: str, message: str) -> Response:
+    from oxkair.web.routes import render  # the pages import this module
+
+    page = render("error.html", page="error", title=title, message=message)
+    page.status_code = status
+    return page
+
+
 def install(app: FastAPI) -> None:
-    """Register the handlers that turn every error into problem+json."""
+    """Register the handlers that turn every error into problem+json (an HTML page for a browser
+    that navigated to an unknown page or a malformed link)."""
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -101,14 +116,18 @@ def install(app: FastAPI) -> None:
         return problem_response(exc.status, exc.detail, headers=exc.headers or None)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and _wants_page(request):
+            return _page(404, "Page not found", "There is no page at this address.")
         detail: str | None = exc.detail if isinstance(exc.detail, str) else None
         if detail == HTTPStatus(exc.status_code).phrase:
             detail = None
         return problem_response(exc.status_code, detail, headers=dict(exc.headers or {}) or None)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_page(request):  # e.g. /app/cases/not-a-uuid typed or pasted into the address bar
+            return _page(404, "Page not found", "This link is not valid: there is nothing at this address.")
         # Location and message only: the offending input may be a password.
         errors = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
