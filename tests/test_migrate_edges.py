@@ -92,6 +92,14 @@ def test_unreachable_source_is_one_line(make_target: Any, tmp_path: Path) -> Non
     assert "Traceback" not in done.stderr
 
 
+def test_verify_before_any_run_says_so_in_one_line(supabase_source: Source, make_target: Any) -> None:
+    target = make_target()
+    done = oxkair(target.env, "migrate", "verify", "--source", supabase_source.url)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "no migration has run into this target" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
 def test_parallel_readers_share_one_snapshot(server: LocalServer) -> None:
     from oxkair.migrate.conn import SourceSnapshot, source_params
     from tests.fixtures.supabase import create_source, drop_database

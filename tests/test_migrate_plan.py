@@ -52,8 +52,11 @@ def test_plan_finds_every_dirty_case(supabase_source: Source) -> None:
         ("auth.users", "anonymous"): (q, "user has no email address (anonymous or phone-only)"),
         ("public.profiles", "ambiguous_affiliation"): (q, "affiliated_institution matches 2 institutions"),
         ("public.profiles", "unknown_affiliation"): (q, "affiliated_institution matches no institution"),
+        # Issue 12 / seed 2.1: institution_id wins; the conflict is flagged, not quarantined.
         ("public.profiles", "conflicting_affiliation"):
-            (q, "affiliated_institution conflicts with institution_id"),
+            ("flag", "affiliated_institution names another institution than institution_id: kept"
+                     " institution_id, the text is in the archive"),
+        ("public.profiles", "name_mismatch"): (q, "display name cannot be rebuilt from first_name/last_name"),
         ("public.profiles", "orphan_institution"): (q, "orphaned: institution_id matches no institution"),
         ("public.profiles", "bad_category"): (q, "user_category is outside the CHECK list"),
         ("public.profiles", "orphan_profile"): (q, "orphaned: no auth user with this id"),
@@ -78,8 +81,6 @@ def test_plan_finds_every_dirty_case(supabase_source: Source) -> None:
         ("public.medical_notes", "pending_without_provider"):
             (q, "pending provider review without an assigned provider"),
         ("public.medical_notes", "creator_quarantined"): (q, "its creator is quarantined"),
-        ("public.medical_notes", "creator_profile_quarantined"):
-            (q, "its creator's profile is quarantined"),
         ("auth.users", "oauth_user"): ("flag", NO_HASH),
         ("auth.users", "sso_null_pw"): ("flag", NO_HASH),
         ("auth.users", "fbscrypt"): ("flag", "Firebase scrypt hash cannot be kept: password reset required"),
@@ -91,7 +92,8 @@ def test_plan_finds_every_dirty_case(supabase_source: Source) -> None:
         assert _reason(plan, table, ids[key]) == want, (table, key)
     for table, key in [("auth.users", "argon2"), ("auth.users", "bcrypt_2y"), ("auth.users", "deleted"),
                        ("public.profiles", "link_by_name"), ("public.profiles", "no_institution"),
-                       ("public.medical_notes", "fills_institution"),
+                       ("public.medical_notes", "fills_institution"), ("public.profiles", "name_only"),
+                       ("public.medical_notes", "creator_profile_quarantined"),
                        ("public.medical_notes", "linked_creator")]:
         assert _reason(plan, table, ids[key]) is None, (table, key)
     # The clean bulk of the data has no problem at all.

@@ -50,6 +50,7 @@ def migrated(server: LocalServer, supabase_source: Source, tmp_path_factory: pyt
 def test_run_accounts_for_every_row(migrated: Any, supabase_source: Source) -> None:
     target, env, tmp, done = migrated
     assert "migration summary" in done.stdout
+    assert "are verified members" in done.stdout
     status = oxkair(env, "migrate", "status", "--json")
     assert status.returncode == 0, status.stderr
     tables = {t["table"]: t for t in json.loads(status.stdout)["tables"]}
@@ -61,7 +62,8 @@ def test_run_accounts_for_every_row(migrated: Any, supabase_source: Source) -> N
     for name, count in supabase_source.counts.items():
         assert tables[name]["source_rows"] == count
     assert tables["public.attestations"]["excluded"] == 5
-    assert tables["public.medical_notes"]["quarantined"] == 14
+    # (13: a creator whose affiliated_institution conflicts is flagged, not quarantined, since issue 12)
+    assert tables["public.medical_notes"]["quarantined"] == 13
     assert tables["auth.users"]["flagged"] == 4
     with (tmp / "report.csv").open() as fh:
         report = list(csv.DictReader(fh))
@@ -97,6 +99,22 @@ def test_run_transforms(migrated: Any, server: LocalServer, supabase_source: Sou
         row = conn.execute("SELECT reason, row_data FROM migration.quarantine WHERE source_id = %s",
                            [str(ids["dup_a"])]).fetchone()
         assert row and "collides" in row[0] and "encrypted_password" not in row[1]
+        # Issue 12: members before the move are verified members; institution_id wins over a
+        # conflicting affiliated_institution (flagged, archived, not quarantined); shown names kept.
+        assert one("SELECT count(*) FROM public.profiles WHERE institution_id IS NOT NULL"
+                   " AND verification_status <> 'verified'") == 0
+        assert one("SELECT verification_status FROM public.profiles WHERE id = %s",
+                   ids["no_institution"]) == "not verified"
+        assert one("SELECT institution_id FROM public.profiles WHERE id = %s",
+                   ids["conflicting_affiliation"]) == insts["Mayo Clinic"]
+        assert one("SELECT reason FROM migration.flags WHERE source_id = %s",
+                   str(ids["conflicting_affiliation"])).startswith("affiliated_institution names another")
+        assert one("SELECT count(*) FROM public.medical_notes WHERE id = %s",
+                   ids["creator_profile_quarantined"]) == 1
+        assert one("SELECT name FROM public.profiles WHERE id = %s",
+                   ids["name_only"]) == "Dr. Avery Quinn-Ross"
+        assert one("SELECT reason FROM migration.quarantine WHERE source_id = %s",
+                   str(ids["name_mismatch"])) == "display name cannot be rebuilt from first_name/last_name"
         # One audit entry per table, none per row.
         audits = conn.execute("SELECT table_name, detail FROM audit.log"
                               " WHERE action = 'MIGRATION'").fetchall()
@@ -162,6 +180,20 @@ def test_verify_passes_then_catches_a_changed_row(migrated: Any, server: LocalSe
     finally:
         with target_conn(server, target) as conn:
             conn.execute("UPDATE public.medical_notes SET mrn = 'MRN-D' WHERE id = %s", [victim])
+    # A member quietly demoted (or promoted) after the move is caught too.
+    member = supabase_source.ids["link_by_name"]
+    with target_conn(server, target) as conn:
+        conn.execute("UPDATE public.profiles SET verification_status = 'rejected' WHERE id = %s", [member])
+    try:
+        bad = oxkair(env, "migrate", "verify", "--source", supabase_source.url, "--json")
+        assert bad.returncode == 1
+        profiles = {c["table"]: c for c in json.loads(bad.stdout)}["public.profiles"]
+        assert [m["id"] for m in profiles["mismatches"]] == [str(member)]
+        assert "verification_status" in profiles["mismatches"][0]["columns"]
+    finally:
+        with target_conn(server, target) as conn:
+            conn.execute("UPDATE public.profiles SET verification_status = 'verified' WHERE id = %s",
+                         [member])
 
 
 def test_archive_decrypts_and_detects_tampering(migrated: Any, tmp_path: Path) -> None:

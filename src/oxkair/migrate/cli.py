@@ -155,6 +155,7 @@ def run_cmd(
     with RichProgress(*columns, console=err, transient=False) as bar:
         result = run(settings, options, _RichProgress(bar))
     _print_summary(result)
+    _print_membership(settings)
     if not result.balanced:
         raise OxkairError("accounting does not balance (source = migrated + quarantined + excluded); "
                           "the source changed during the migration? run `oxkair migrate verify`")
@@ -174,6 +175,20 @@ def _print_summary(result: Any) -> None:
         console.print(f"quarantine report: {result.report_path}")
     if result.archive_dir:
         console.print(f"archive: {result.archive_dir}")
+
+
+def _print_membership(settings: Settings) -> None:
+    """Issue 12: who arrives as a verified member of their institution (docs/migration.md)."""
+    from oxkair.migrate.conn import target_connection
+
+    with target_connection(settings) as tgt:
+        row = tgt.execute("SELECT count(*) FILTER (WHERE verification_status = 'verified'),"
+                          " count(*) FILTER (WHERE verification_status IS DISTINCT FROM 'verified')"
+                          " FROM public.profiles").fetchone()
+    if row:
+        console.print(f"membership: {row[0]} profiles had an institution and are verified members; "
+                      f"{row[1]} without one wait for verification (their source verification_status"
+                      " is in the archive)")
 
 
 # ───────────────────────────────────────────────────────────── verify

@@ -104,7 +104,10 @@ ARCHIVE: tuple[ArchiveItem, ...] = (
     *(ArchiveItem(t.split(".")[1], t, None) for t in REMOVED_TABLES),
     ArchiveItem("medical_notes.removed_columns", "public.medical_notes",
                 ("id", "title", "content", "tags", "source")),
-    ArchiveItem("profiles.removed_columns", "public.profiles", ("id", "name", "affiliated_institution")),
+    # verification_status: the source's own value, replaced by membership (0053: a profile with
+    # an institution is a verified member).
+    ArchiveItem("profiles.removed_columns", "public.profiles",
+                ("id", "name", "affiliated_institution", "verification_status")),
     # GoTrue's other user columns, except secrets (tokens), which are never copied anywhere.
     ArchiveItem("users.removed_columns", "auth.users",
                 ("id", "phone", "phone_confirmed_at", "invited_at", "confirmation_sent_at",

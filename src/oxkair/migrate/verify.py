@@ -17,6 +17,7 @@ from typing import Any
 from psycopg import Connection, sql
 
 from oxkair.config import Settings
+from oxkair.errors import SetupError
 from oxkair.migrate.conn import ConnPairs, SourceSnapshot, target_connection
 from oxkair.migrate.tables import TABLES, TableSpec
 
@@ -145,9 +146,23 @@ def check_chunk(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, typ
     return check, src_lines, tgt_lines
 
 
+def require_a_run(tgt: Connection[Any]) -> None:
+    """Verifying a target no run has loaded would compare a full source with empty tables."""
+    exists = tgt.execute("SELECT to_regclass('migration.table_state') IS NOT NULL").fetchone()
+    done = exists is not None and bool(exists[0]) and tgt.execute(
+        "SELECT EXISTS (SELECT FROM migration.table_state WHERE phase = 'done')").fetchone() == (True,)
+    if not done:
+        raise SetupError("no migration has run into this target yet: run `oxkair migrate run` first")
+
+
 def verify(settings: Settings, source_params: dict[str, Any], workers: int = 2) -> list[TableCheck]:
     """Compare every migrated table; a table with no mismatch has equal source and target hashes."""
     tgt = target_connection(settings)
+    try:
+        require_a_run(tgt)
+    except BaseException:
+        tgt.close()
+        raise
     snapshot = SourceSnapshot(source_params)
     pairs = ConnPairs(snapshot, settings)
     results: list[TableCheck] = []

@@ -1,11 +1,17 @@
--- public.profiles rows to quarantine; %(bad_users)s are the ids of quarantined users.
+-- public.profiles rows to quarantine or flag; %(bad_users)s are the ids of quarantined users.
 -- Names are compared normalised (trimmed, inner spaces collapsed, lower case); never guessed.
+-- Seed 2.1: institution_id is the single source of truth. An affiliated_institution that names
+-- another institution is flagged, not quarantined: the profile keeps its institution_id and the
+-- text goes to the encrypted archive (profiles.removed_columns).
+-- The shown name (Supabase's plain `name` column) must survive: when first/last are both empty
+-- transform_profiles.sql keeps it in first_name; when they are set but rebuild another name, the
+-- profile is quarantined with that reason rather than showing a different name.
 WITH inst AS (
   SELECT lower(regexp_replace(btrim(i.name), '\s+', ' ', 'g')) AS k, count(*) AS n
     FROM public.institutions i
    GROUP BY 1
 ), p AS (
-  SELECT p.id, p.user_category, p.institution_id,
+  SELECT p.id, p.user_category, p.institution_id, p.name AS shown_name, p.first_name, p.last_name,
          nullif(lower(regexp_replace(btrim(p.affiliated_institution), '\s+', ' ', 'g')), '') AS aff,
          u.id IS NOT NULL AS has_user,
          i.id IS NOT NULL AS inst_exists,
@@ -24,8 +30,11 @@ WITH inst AS (
         THEN 'user_category is outside the CHECK list'
       WHEN p.institution_id IS NOT NULL AND NOT p.inst_exists
         THEN 'orphaned: institution_id matches no institution'
-      WHEN p.institution_id IS NOT NULL AND p.aff IS NOT NULL AND p.aff <> p.inst_key
-        THEN 'affiliated_institution conflicts with institution_id'
+      WHEN (p.first_name IS NOT NULL OR p.last_name IS NOT NULL) AND nullif(btrim(p.shown_name), '') IS NOT NULL
+           -- compared with spaces normalised: "Jo  Smith" is the name "Jo Smith" showed
+           AND regexp_replace(btrim(p.shown_name), '\s+', ' ', 'g')
+               <> regexp_replace(btrim(concat_ws(' ', p.first_name, p.last_name)), '\s+', ' ', 'g')
+        THEN 'display name cannot be rebuilt from first_name/last_name'
       WHEN p.institution_id IS NULL AND p.aff IS NOT NULL AND p.matches = 0
         THEN 'affiliated_institution matches no institution'
       WHEN p.institution_id IS NULL AND p.aff IS NOT NULL AND p.matches > 1
@@ -34,3 +43,9 @@ WITH inst AS (
     FROM pa p
 )
 SELECT c.id, c.kind, c.reason FROM c WHERE c.reason IS NOT NULL
+UNION ALL
+SELECT p.id::text, 'flag', 'affiliated_institution names another institution than institution_id: kept'
+       ' institution_id, the text is in the archive'
+  FROM pa p
+ WHERE p.has_user AND p.institution_id IS NOT NULL AND p.inst_exists AND p.aff IS NOT NULL
+   AND p.aff <> p.inst_key

@@ -7,7 +7,12 @@ WITH inst AS (
     FROM public.institutions i
    GROUP BY 1
 )
-SELECT x.id::uuid AS id, x.first_name::text AS first_name, x.last_name::text AS last_name,
+-- A shown name with neither first nor last name is kept whole in first_name (the generated name
+-- then equals it); classify_profiles.sql quarantines names that cannot be rebuilt otherwise.
+SELECT x.id::uuid AS id,
+       (CASE WHEN x.first_name IS NULL AND x.last_name IS NULL THEN nullif(btrim(x.name), '')
+             ELSE x.first_name END)::text AS first_name,
+       x.last_name::text AS last_name,
        x.created_at::timestamptz AS created_at, x.updated_at::timestamptz AS updated_at,
        x.user_category::text AS user_category, x.npi::text AS npi,
        x.recovery_email::text AS recovery_email, x.phone_number::text AS phone_number,
