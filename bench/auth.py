@@ -170,7 +170,7 @@ def main() -> None:
             finally:
                 pool.close()
         finally:
-            server.stop()
+            server.destroy()  # not stop(): as root the cluster lives in /var/lib/oxkair
 
 
 if __name__ == "__main__":

@@ -169,7 +169,7 @@ def main() -> int:
             print(f"ratio create / pg_dump:            {create / anchor:5.2f}x")
             print(f"ratio verify / plain pg_restore:   {verify / restore_anchor:5.2f}x")
         finally:
-            server.stop()
+            server.destroy()  # not stop(): as root the cluster lives in /var/lib/oxkair
     return 0
 
 

@@ -25,15 +25,12 @@ from typing import Any
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from tests.fixtures.supabase import Source, create_source  # noqa: E402
-
-from _common import superuser  # noqa: E402
-from oxkair.config import Settings  # noqa: E402
-from oxkair.db import admin_params  # noqa: E402
-from oxkair.local import LocalServer  # noqa: E402
-from oxkair.schema.runner import upgrade  # noqa: E402
+from _common import superuser
+from _supabase_source import Source, create_source
+from oxkair.config import Settings
+from oxkair.db import admin_params
+from oxkair.local import LocalServer
+from oxkair.schema.runner import upgrade
 
 OXKAIR = str(Path(sys.executable).parent / "oxkair")
 NOTE_BYTES = 6000
@@ -120,8 +117,9 @@ def one_size(notes: int, tmp: Path, archive: bool) -> dict[str, Any]:
         return {"notes": notes, "raw": raw, "run": run_s, "verify": verify_s, "run_rss": run_rss,
                 "verify_rss": verify_rss}
     finally:
-        source_server.stop()
-        target_server.stop()
+        # destroy, not stop: as root the clusters live in /var/lib/oxkair and would outlive tmp.
+        source_server.destroy()
+        target_server.destroy()
 
 
 def main() -> int:
