@@ -161,23 +161,61 @@ def db_schema() -> None:
 
 # ───────────────────────────────────────────────────────────────── audit
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the hash chain; exit 1 when any entry was altered, inserted or deleted."""
+def audit_verify(
+    anchor: Annotated[str | None, typer.Option(
+        "--anchor", help="also check the anchors in this directory or az://container[/prefix]")] = None,
+) -> None:
+    """Check the hash chain (and, with --anchor, that every anchored entry is still on it); exit 1
+    when any entry was altered, inserted or deleted."""
     from oxkair.audit import verify_chain
     from oxkair.db import admin_connection
 
-    with admin_connection(_settings(), autocommit=True) as conn:
+    settings = _settings()
+    with admin_connection(settings, autocommit=True) as conn:
         report = verify_chain(conn)
-    if not report.problems:
+        anchors = None
+        if anchor is not None:
+            from oxkair.audit.anchor import check_anchors, parse_anchor_key
+            from oxkair.ops.storage import open_storage
+
+            anchors = check_anchors(conn, open_storage(anchor, settings),
+                                    parse_anchor_key(settings.oxkair_audit_anchor_key))
+    broken = bool(report.problems) or bool(anchors and anchors.problems)
+    if report.problems:
+        table = Table("lane", "seq", "problem",
+                      title=f"audit trail BROKEN ({len(report.problems)} problems)")
+        for problem in report.problems:
+            table.add_row(str(problem.lane), str(problem.seq), problem.problem)
+        console.print(table)
+    else:
         console.print(f"audit trail intact: {report.entries} entries verified")
         console.print(f"anchor (record it outside the database): {report.anchor}")
-        return
-    table = Table("lane", "seq", "problem",
-                  title=f"audit trail BROKEN ({len(report.problems)} problems)")
-    for problem in report.problems:
-        table.add_row(str(problem.lane), str(problem.seq), problem.problem)
-    console.print(table)
-    raise typer.Exit(1)
+    if anchors is not None:
+        for found in anchors.problems:
+            console.print(f"[red]anchor:[/] {found}", highlight=False)
+        if not anchors.problems:
+            console.print(f"anchors: {anchors.anchors} files, {anchors.heads} anchored heads all on "
+                          "the chain")
+    if broken:
+        raise typer.Exit(1)
+
+
+@audit_app.command("anchor")
+def audit_anchor(
+    to: Annotated[str, typer.Option("--to", help="a directory or az://container[/prefix]")],
+) -> None:
+    """Write the chain heads, MAC'd with OXKAIR_AUDIT_ANCHOR_KEY, outside the database (after
+    every backup and on a schedule: docs/audit.md)."""
+    from oxkair.audit.anchor import parse_anchor_key, server_label, write_anchor
+    from oxkair.db import admin_connection
+    from oxkair.ops.storage import open_storage
+
+    settings = _settings()
+    key = parse_anchor_key(settings.oxkair_audit_anchor_key)
+    storage = open_storage(to, settings)
+    with admin_connection(settings, autocommit=True) as conn:
+        name = write_anchor(conn, storage, key, server_label(settings))
+    console.print(f"anchor written: {name}")
 
 
 @audit_app.command("export")

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
 
     # Backups (`oxkair backup`, docs/operations.md). The key lives in a vault, never beside them.
     oxkair_backup_key: str | None = Field(default=None, repr=False)
+    # The MAC key of audit-trail anchors (`oxkair audit anchor`): 32 bytes base64, kept outside
+    # the database (a key vault), so nobody with only the database can forge an anchor.
+    oxkair_audit_anchor_key: str | None = Field(default=None, repr=False)
     oxkair_backup_to: str | None = None  # a directory, or az://container[/prefix]
     oxkair_backup_azure_account_url: str | None = None  # https://ACCOUNT.blob.core.windows.net
     oxkair_backup_azure_connection_string: str | None = Field(default=None, repr=False)

@@ -90,6 +90,16 @@ def create(to: ToOption = None) -> None:
     console.print(f"backup {manifest.name} written to {storage.description}: {len(manifest.tables)} tables, "
                   f"{rows} rows, {manifest.file_bytes} bytes encrypted (key {manifest.key_id}), "
                   f"schema {manifest.schema_version}")
+    if settings.oxkair_audit_anchor_key:
+        # The backup carries the audit trail's anchor of its time (docs/audit.md): a restore can
+        # be checked with `oxkair audit verify --anchor` against the same destination.
+        from oxkair.audit.anchor import parse_anchor_key, server_label, write_anchor
+        from oxkair.db import admin_connection
+
+        with admin_connection(settings, autocommit=True) as conn:
+            name = write_anchor(conn, storage, parse_anchor_key(settings.oxkair_audit_anchor_key),
+                                server_label(settings))
+        console.print(f"audit anchor {name} written beside it")
 
 
 @backup_app.command("list")
