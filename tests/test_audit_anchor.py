@@ -113,3 +113,15 @@ def test_the_cli_anchors_and_verifies(cli_env: dict[str, str], tmp_path: Path) -
     anchor.write_text(anchor.read_text().replace('"seq": ', '"seq": 1'))
     bad = oxkair(env, "audit", "verify", "--anchor", where, timeout=60)
     assert bad.returncode == 1 and "MAC does not match" in bad.stdout
+
+
+def test_a_backup_carries_an_anchor(cli_env: dict[str, str], backup_key_text: str, tmp_path: Path) -> None:
+    env = {**cli_env, "OXKAIR_BACKUP_KEY": backup_key_text,
+           "OXKAIR_AUDIT_ANCHOR_KEY": base64.b64encode(KEY).decode()}
+    where = str(tmp_path / "backups")
+    done = oxkair(env, "backup", "create", "--to", where, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "audit anchor" in done.stdout and list((tmp_path / "backups").glob("audit-anchor-*.json"))
+    listed = oxkair(env, "backup", "list", "--from", where, timeout=60)
+    assert listed.returncode == 0 and "audit-anchor" not in listed.stdout  # not taken for a backup
+    assert oxkair(env, "audit", "verify", "--anchor", where, timeout=60).returncode == 0
