@@ -35,7 +35,8 @@ def test_help(path: tuple[str, ...]) -> None:
 
 def test_every_area_is_reachable() -> None:
     top = {p[0] for p in COMMANDS if p}
-    assert {"serve", "local", "db", "audit", "migrate", "backup", "check", "auth", "outbox"} <= top
+    assert {"serve", "local", "db", "audit", "migrate", "backup", "check", "auth", "outbox",
+            "institutions"} <= top
 
 
 USAGE_ERRORS = [["serve", "--workers", "0"], ["serve", "--port", "abc"], ["serve", "--bogus"],

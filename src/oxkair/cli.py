@@ -163,7 +163,7 @@ def db_schema() -> None:
 @audit_app.command("verify")
 def audit_verify(
     anchor: Annotated[str | None, typer.Option(
-        "--anchor", help="also check the anchors in this directory or az://container[/prefix]")] = None,
+        "--anchor", help="also check the anchors in this directory or az://container/prefix")] = None,
 ) -> None:
     """Check the hash chain (and, with --anchor, that every anchored entry is still on it); exit 1
     when any entry was altered, inserted or deleted."""
@@ -202,7 +202,7 @@ def audit_verify(
 
 @audit_app.command("anchor")
 def audit_anchor(
-    to: Annotated[str, typer.Option("--to", help="a directory or az://container[/prefix]")],
+    to: Annotated[str, typer.Option("--to", help="a directory or az://container/prefix")],
 ) -> None:
     """Write the chain heads, MAC'd with OXKAIR_AUDIT_ANCHOR_KEY, outside the database (after
     every backup and on a schedule: docs/audit.md)."""

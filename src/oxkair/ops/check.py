@@ -362,21 +362,23 @@ class _Checker:
                  "row-change audit triggers enabled and covering every column on "
                  + ", ".join(AUDITED_TABLES))
 
-    def audit_writers(self) -> None:
-        rows = self.rows("audit_writers", {"api_roles": self._api_roles()})
-        self.add("audit.writers", AUDIT, "No role the API acts as can write an audit entry of its choosing",
-                 "fail" if rows else "pass",
+    def _none_executable(self, id: str, safeguard: str, title: str, query: str, none_text: str) -> None:
+        """A control that passes when no role the API acts as can execute the functions `query` finds."""
+        rows = self.rows(query, {"api_roles": self._api_roles()})
+        self.add(id, safeguard, title, "fail" if rows else "pass",
                  ("executable: " + "; ".join(f"{r} -> {f}" for r, f in rows)) if rows else
-                 f"{', '.join(self._api_roles())}: no audit writer; entries come from triggers and "
-                 "fixed-purpose functions only")
+                 f"{', '.join(self._api_roles())}: {none_text}")
+
+    def audit_writers(self) -> None:
+        self._none_executable("audit.writers", AUDIT,
+                              "No role the API acts as can write an audit entry of its choosing",
+                              "audit_writers", "no audit writer; entries come from triggers and "
+                              "fixed-purpose functions only")
 
     def outbox(self) -> None:
-        rows = self.rows("outbox_functions", {"api_roles": self._api_roles()})
-        self.add("auth.outbox", ACCESS, "The API's roles cannot read queued emails (live links)",
-                 "fail" if rows else "pass",
-                 ("executable: " + "; ".join(f"{r} -> {f}" for r, f in rows)) if rows else
-                 f"{', '.join(self._api_roles())}: no function that reads or changes auth.outbox; "
-                 "only `oxkair outbox` (oxkair_owner) does")
+        self._none_executable("auth.outbox", ACCESS, "The API's roles cannot read queued emails (live links)",
+                              "outbox_functions", "no function that reads or changes auth.outbox; only "
+                              "`oxkair outbox` (oxkair_owner) does")
 
     def audit_chain(self) -> None:
         # As oxkair_auditor (the admin is a member), in a savepoint of whatever is open.
