@@ -57,13 +57,15 @@ def _backend(params: ConnParams) -> _OwnerBackend:
     return backend
 
 
-def upgrade(params: ConnParams) -> list[str]:
-    """Apply roles.sql and every pending migration; return the ids applied (idempotent)."""
+def upgrade(params: ConnParams, migrations_dir: Path = MIGRATIONS_DIR) -> list[str]:
+    """Apply roles.sql and every pending migration; return the ids applied (idempotent).
+
+    `migrations_dir` is for tests that build from another chain (tests/fixtures/schema_chain_v0)."""
     with connect(params, autocommit=True) as conn:
         apply_roles(conn)
     backend = _backend(params)
     try:
-        migrations = read_migrations(str(MIGRATIONS_DIR))
+        migrations = read_migrations(str(migrations_dir))
         with backend.lock():
             pending = backend.to_apply(migrations)
             backend.apply_migrations(pending)
@@ -72,10 +74,10 @@ def upgrade(params: ConnParams) -> list[str]:
         backend.connection.close()
 
 
-def status(params: ConnParams) -> list[MigrationState]:
+def status(params: ConnParams, migrations_dir: Path = MIGRATIONS_DIR) -> list[MigrationState]:
     backend = _backend(params)
     try:
-        migrations = read_migrations(str(MIGRATIONS_DIR))
+        migrations = read_migrations(str(migrations_dir))
         applied = {m.id for m in migrations if backend.is_applied(m)}
         return [MigrationState(m.id, m.id in applied) for m in migrations]
     finally:
