@@ -113,7 +113,7 @@ def db_upgrade() -> None:
     settings = _settings()
     if settings.embedded:
         _server(settings).start()
-    applied = upgrade(admin_params(settings))
+    applied = upgrade(admin_params(settings), say=console.print)
     console.print(f"applied: {', '.join(applied)}" if applied else "schema is up to date")
 
 
