@@ -19,8 +19,6 @@ from oxkair.schema.runner import OLD_CHAIN_IDS, REBUILD, status, upgrade
 CHAIN_V0 = Path(__file__).resolve().parent / "fixtures" / "schema_chain_v0"
 LATER = "0060_carry_over_probe"
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture()
 def database(server: LocalServer) -> Iterator[dict[str, Any]]:
@@ -61,6 +59,7 @@ def _schemas(params: dict[str, Any]) -> set[str]:
         return {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace")}
 
 
+@pytest.mark.slow
 def test_a_database_the_old_chain_built_is_carried_over(database: dict[str, Any], new_dir: Path) -> None:
     upgrade(database, CHAIN_V0)
     lines: list[str] = []
@@ -74,6 +73,7 @@ def test_a_database_the_old_chain_built_is_carried_over(database: dict[str, Any]
     assert upgrade(database, new_dir, say=lines.append) == [] and lines == []  # forward-only again
 
 
+@pytest.mark.slow
 def test_a_partly_built_old_chain_is_refused_untouched(
         database: dict[str, Any], new_dir: Path, tmp_path: Path) -> None:
     partial = tmp_path / "partial"
@@ -90,6 +90,7 @@ def test_a_partly_built_old_chain_is_refused_untouched(
     assert {"must_not_run_a", "must_not_run_b"}.isdisjoint(_schemas(database))
 
 
+@pytest.mark.slow
 def test_a_mix_of_old_chain_and_baseline_is_refused(database: dict[str, Any], new_dir: Path) -> None:
     upgrade(database, CHAIN_V0)
     half = new_dir.parent / "half"
@@ -101,3 +102,14 @@ def test_a_mix_of_old_chain_and_baseline_is_refused(database: dict[str, Any], ne
     with pytest.raises(OxkairError, match="1 of the 2 baseline"):
         upgrade(database, new_dir)  # the second baseline file is not marked: a mix
     assert not _has(database, "app.carry_over_probe")
+
+
+def test_old_chain_ids_are_the_fixture_and_baseline_ids_fit_before_0060() -> None:
+    """The carried-over id list is the fixture's; baseline files (when present) take new ids that
+    sort before the later migrations (0060+) and never reuse an old id."""
+    from oxkair.schema.runner import BASELINE_MARK, MIGRATIONS_DIR
+
+    assert {f.stem for f in CHAIN_V0.glob("00*.sql")} == OLD_CHAIN_IDS
+    for f in MIGRATIONS_DIR.glob("00*.sql"):
+        if BASELINE_MARK in f.stem:
+            assert f.stem not in OLD_CHAIN_IDS and f.stem < "0060", f.name
