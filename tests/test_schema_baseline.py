@@ -148,3 +148,28 @@ def test_the_baseline_catalog_is_the_old_chain_s(
     only_chain = sorted(set(chain) - set(baseline))
     only_baseline = sorted(set(baseline) - set(chain))
     assert (only_chain, only_baseline) == ([], []), f"{aspect} differ (old chain, baseline)"
+
+
+@pytest.mark.slow
+def test_the_comparison_sees_a_changed_policy_grant_and_trigger(
+        server: LocalServer, built: tuple[dict[str, Any], dict[str, Any]],
+        catalogs: tuple[dict[str, Any], dict[str, Any]], tmp_path: Path) -> None:
+    """A baseline that loosened one rule would fail the tests above: the comparison is not blind."""
+    import shutil
+
+    changed = tmp_path / "changed"
+    shutil.copytree(CHAIN_V0, changed)
+    (changed / "0059_loosen.sql").write_text(
+        "ALTER POLICY \"Users read their own settings\" ON public.user_settings USING (true);\n"
+        "GRANT SELECT ON public.institutions TO oxkair_anon;\n"
+        "ALTER TABLE public.medical_notes DISABLE TRIGGER tg_medical_notes__check_invariants;\n")
+    name = "oxkair_changed"
+    try:
+        params = _built_database(server, name, changed)
+        after = _catalog(params)
+        for aspect in ("policies", "relations", "triggers"):
+            assert set(after[aspect]) != set(catalogs[0][aspect]), aspect
+        assert current_schema(params) != current_schema(built[0])
+    finally:
+        with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
