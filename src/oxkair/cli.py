@@ -113,7 +113,7 @@ def db_upgrade() -> None:
     settings = _settings()
     if settings.embedded:
         _server(settings).start()
-    applied = upgrade(admin_params(settings))
+    applied = upgrade(admin_params(settings), say=console.print)
     console.print(f"applied: {', '.join(applied)}" if applied else "schema is up to date")
 
 
@@ -260,7 +260,7 @@ def serve(
     server = _server(settings) if settings.embedded else None
     started = server.start() if server else False
     try:
-        applied = upgrade(admin_params(settings))
+        applied = upgrade(admin_params(settings), say=console.print)
         console.print(f"schema: {'applied ' + ', '.join(applied) if applied else 'up to date'}")
         if server:
             console.print(f"embedded PostgreSQL {server.status()['version']} on 127.0.0.1:{server.port}"
