@@ -284,7 +284,10 @@ class LocalServer:
         """
         self.stop()
         if (self.home / "pg").is_symlink():
-            shutil.rmtree(self._external_data.parent, ignore_errors=True)
+            # Twice: a file the server's last processes write while the first pass runs would
+            # leave the directory behind.
+            for _ in range(2):
+                shutil.rmtree(self._external_data.parent, ignore_errors=True)
         shutil.rmtree(self.home, ignore_errors=True)
         shutil.rmtree(self.socket_dir, ignore_errors=True)
 
