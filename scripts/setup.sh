@@ -58,7 +58,7 @@ if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".${extras}"
+.venv/bin/python -m pip install -q -c constraints.txt -e ".${extras}"
 # Test-only: Azurite, Microsoft's Azure Storage emulator (npm), for the Blob backup destination.
 if [ -n "$extras" ] && [ ! -x .venv/node/node_modules/.bin/azurite-blob ]; then
   if command -v npm >/dev/null; then

@@ -8,7 +8,7 @@ from functools import cache
 from importlib.resources import files
 
 from pwdlib import PasswordHash
-from pwdlib.exceptions import UnknownHashError
+from pwdlib.exceptions import HashVerificationError, UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
 
@@ -17,6 +17,7 @@ ARGON2_MEMORY_KIB = 19_456
 ARGON2_TIME_COST = 2
 ARGON2_PARALLELISM = 1
 MAX_PASSWORD_CHARS = 256  # argon2 cost does not grow with length, but bodies should stay small
+BCRYPT_MAX_BYTES = 72  # bcrypt reads no further; GoTrue (Go's bcrypt) refuses longer passwords
 
 _hasher = PasswordHash(
     (
@@ -43,14 +44,19 @@ def verify_password(password: str, stored: str | None) -> tuple[bool, str | None
     if not stored:
         _hasher.verify(password, _dummy_hash())
         return False, None
+    if stored.startswith("$2") and len(password.encode()) > BCRYPT_MAX_BYTES:
+        # Such a password never matched in GoTrue either: wrong credentials, decided here rather
+        # than by whichever exception the installed bcrypt/pwdlib raises for it.
+        _hasher.verify(password, _dummy_hash())
+        return False, None
     try:
         return _hasher.verify_and_update(password, stored)
     except UnknownHashError:
         # e.g. GoTrue's encrypted envelope or $fbscrypt$: cannot be verified here.
         _hasher.verify(password, _dummy_hash())
         return False, None
-    except ValueError:
-        # bcrypt 5 refuses passwords over 72 bytes: simply wrong credentials.
+    except (HashVerificationError, ValueError):
+        # A malformed stored hash: no password matches it.
         return False, None
 
 
