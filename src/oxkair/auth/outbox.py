@@ -21,14 +21,14 @@ _TEMPLATES = {
     "verify": (
         "Verify your email address for Oxkair",
         "Welcome to Oxkair.\n\nTo verify your email address, open:\n{url}/verify-email?token={token}\n\n"
-        "or send this token to POST /auth/verify-email: {token}\n\n"
+        "or paste this code on the verification page: {token}\n\n"
         "The link works once and expires in {hours} hours. If you did not sign up, ignore this email.",
     ),
     "reset": (
         "Reset your Oxkair password",
         "Someone (we hope you) asked to reset your Oxkair password. To choose a new one, open:\n"
-        "{url}/reset-password?token={token}\n\nor send this token with the new password to "
-        "POST /auth/reset-password: {token}\n\nThe link works once and expires in {reset_minutes} "
+        "{url}/reset-password?token={token}\n\nor paste this code on the reset page: {token}\n\n"
+        "The link works once and expires in {reset_minutes} "
         "minutes. If you did not ask for it, ignore this email: your password is unchanged.",
     ),
     "signup_existing": (
