@@ -52,7 +52,8 @@ def test_signup_to_billing_in_chromium(world: World, new_page: Page, shots: Path
     sign_in(page, base, coder_email)
 
     # Create a case, mark it ready, send it to the provider.
-    page.get_by_label("MRN").fill("MRN-0001")
+    page.get_by_text("New case").click()
+    page.get_by_label("MRN", exact=True).fill("MRN-0001")
     page.get_by_label("Operative notes").fill("Laparoscopic appendectomy.")
     page.get_by_role("button", name="Create case").click()
     page.wait_for_url("**/app/cases/*")
@@ -129,6 +130,7 @@ def test_edits_are_saved_before_a_workflow_action_and_leaving_asks(world: World,
     from playwright.sync_api import expect
 
     coder = world.person()
+    world.person("Provider")
     case = world.case(coder, mrn="MRN-EDIT")
     page = new_page()
     sign_in(page, world.base, coder)
@@ -297,3 +299,175 @@ def test_settings_mfa_password_and_sessions(world: World, new_page: Page) -> Non
     page.get_by_label("Or a recovery code").fill(recovery)
     page.get_by_role("button", name="Verify and sign in").click()
     page.wait_for_url("**/app/worklist")
+
+
+def test_worklist_sorts_filters_searches_and_pages(world: World, new_page: Page) -> None:
+    from playwright.sync_api import expect
+
+    coder = world.person()
+    world.person("Provider", "Dr. Robin", "Reviewer")
+    made = [world.case(coder, mrn=f"MRN-{i:03d}", insurance_provider="Aetna" if i % 2 else "Cigna",
+                       date_of_service=f"2026-01-{i % 28 + 1:02d}T00:00:00Z") for i in range(30)]
+    with world.api(coder) as http:
+        for case in made[:3]:
+            r = http.post(f"/cases/{case['id']}/transition", json={"to": "PENDING_CODER_REVIEW"})
+            assert r.is_success, r.text
+        provider_id = http.get("/providers").json()[0]["id"]
+        r = http.post(f"/cases/{made[0]['id']}/transition",
+                      json={"to": "PENDING_PROVIDER_REVIEW", "provider_user_id": provider_id})
+        assert r.is_success, r.text
+    page = new_page()
+    sign_in(page, world.base, coder)
+    rows = page.locator("#cases tbody tr")
+    expect(rows).to_have_count(25)
+    expect(page.locator("#counts")).to_have_text(
+        "30 cases: 27 incomplete, 2 pending coder review, 1 pending provider review.")
+    page.get_by_role("button", name="Show more").click()
+    expect(rows).to_have_count(30)
+    expect(page.get_by_role("button", name="Show more")).to_be_hidden()
+    # The columns, the provider's name among them.
+    expect(page.locator("#cases thead")).to_have_text(re.compile(
+        "Case number.*MRN.*Date of service.*Insurance.*Status.*Provider.*Updated", re.S))
+    expect(page.locator("#cases tbody")).to_contain_text("Dr. Robin Reviewer")
+
+    # Filter by status: no button, the list follows the choice.
+    page.get_by_label("Status").select_option("PENDING_CODER_REVIEW")
+    expect(rows).to_have_count(2)
+    expect(page.get_by_label("Status").locator("option:checked")).to_have_text("Pending coder review (2)")
+    page.get_by_label("Status").select_option("")
+    expect(rows).to_have_count(25)
+
+    # Sort by a column (header button, aria-sort), then the other way.
+    page.get_by_role("button", name="MRN").click()
+    expect(page.locator("th[data-sort=mrn]")).to_have_attribute("aria-sort", "ascending")
+    expect(rows.first.locator("td").nth(1)).to_have_text("MRN-000")
+    page.get_by_role("button", name="MRN").click()
+    expect(page.locator("th[data-sort=mrn]")).to_have_attribute("aria-sort", "descending")
+    expect(rows.first.locator("td").nth(1)).to_have_text("MRN-029")
+    page.get_by_role("button", name="Show more").click()
+    expect(rows).to_have_count(30)
+    expect(rows.last.locator("td").nth(1)).to_have_text("MRN-000")
+
+    # Search by MRN or case number; the view survives a visit to a case and back.
+    page.get_by_label("Search by case number or MRN").fill("mrn-01")
+    expect(rows).to_have_count(10)
+    expect(page.locator("#counts")).to_contain_text("10 cases found")
+    page.get_by_label("Search by case number or MRN").fill(made[7]["case_number"])
+    expect(rows).to_have_count(1)
+    rows.first.locator("a").click()
+    page.wait_for_url(f"**/app/cases/{made[7]['id']}")
+    page.go_back()
+    expect(page.get_by_label("Search by case number or MRN")).to_have_value(made[7]["case_number"])
+    expect(rows).to_have_count(1)
+
+
+def test_case_page_shows_what_a_coder_and_a_provider_need(world: World, new_page: Page) -> None:
+    from playwright.sync_api import expect
+
+    coder = world.person()
+    provider = world.person("Provider", "Dr. Sam", "Surgeon")
+    case = world.case(coder, mrn="MRN-777", insurance_provider="Blue Cross",
+                      date_of_service="2026-02-14T00:00:00Z",
+                      billable_notes=["99213", "27447"], operative_notes="Knee arthroplasty.",
+                      panel_data={"codes": [{"code": "27447", "units": 1}]},
+                      ai_raw_output={"model": "x", "suggestions": ["27447", "99213"]})
+    page = new_page()
+    sign_in(page, world.base, coder)
+
+    # Creating a case asks for the MRN at least.
+    page.get_by_text("New case").click()
+    page.get_by_role("button", name="Create case").click()
+    expect(page.locator("#mrn-error")).to_have_text("Enter the patient's MRN: a case needs at least that.")
+    expect(page).to_have_url(re.compile(r"/app/worklist$"))
+
+    page.goto(f"{world.base}/app/cases/{case['id']}")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("h1")).to_have_text(f"Case {case['case_number']}")
+    expect(page.get_by_label("MRN")).to_have_value("MRN-777")
+    expect(page.get_by_label("Date of service")).to_have_value("2026-02-14")
+    expect(page.get_by_label("Insurance")).to_have_value("Blue Cross")
+    expect(page.get_by_label("Billable notes (one per line)")).to_have_value("99213\n27447")
+    expect(page.locator("#case-provider")).to_have_text("Not yet assigned")
+    # JSON fields: collapsed, then pretty-printed.
+    panel = page.locator("#panel_data-json")
+    expect(panel).to_be_hidden()
+    page.get_by_text("Panel data").click()
+    expect(panel).to_be_visible()
+    assert '"codes": [\n    {\n      "code": "27447",' in panel.inner_text()
+    expect(page.locator("#summary_data-size")).to_have_text("(none)")
+    expect(page.locator("#history li")).to_have_count(1)
+    expect(page.locator("#history")).to_contain_text("Casey Coder created the case.")
+
+    # The coder edits the date of service, marks it ready, sends it: history tells each step.
+    page.get_by_label("Date of service").fill("2026-02-15")
+    page.get_by_role("button", name="Mark ready for coder review").click()
+    expect(page.locator("#case-status")).to_have_text("Pending coder review")
+    page.get_by_role("button", name="Send to provider").click()
+    expect(page.locator("#case-provider")).to_have_text("Dr. Sam Surgeon")
+    expect(page.locator("#history li")).to_have_count(4)
+    expect(page.locator("#history li").first).to_contain_text("Casey Coder sent the case to Dr. Sam Surgeon")
+    expect(page.locator("#history li").nth(2)).to_contain_text("Casey Coder edited date of service.")
+    # Now read-only for the coder.
+    expect(page.get_by_label("Operative notes")).to_have_attribute("readonly", "")
+    expect(page.get_by_label("MRN")).to_have_attribute("readonly", "")
+    expect(page.locator("#read-only-note")).to_be_visible()
+    expect(page.get_by_role("button", name="Save")).to_be_hidden()
+
+    # The provider may edit while reviewing; approving saves first.
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, world.base, provider)
+    page.goto(f"{world.base}/app/cases/{case['id']}")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.get_by_label("Billable notes (one per line)").fill("99213\n27447\n20610")
+    page.get_by_role("button", name="Approve for billing").click()
+    expect(page.locator("#case-status")).to_have_text("Pending billing")
+    expect(page.get_by_label("Billable notes (one per line)")).to_have_value("99213\n27447\n20610")
+    expect(page.locator("#history li").first).to_contain_text(
+        "Dr. Sam Surgeon moved the case from Pending provider review to Pending billing.")
+
+
+def test_every_page_at_desktop_and_phone_width(world: World, new_page: Page, shots: Path) -> None:
+    """axe-core finds no serious or critical violation on any page; at 390 px nothing scrolls
+    sideways and the header stays on at most two lines. The screenshots are for reviewers."""
+    from playwright.sync_api import expect
+
+    from tests.fixtures.browser import check_page
+
+    coder = world.person()
+    world.person("Provider", "Dr. Lee", "Attending")
+    for i in range(6):
+        world.case(coder, mrn=f"MRN-{4100 + i}", insurance_provider="UnitedHealthcare Community Plan",
+                   date_of_service=f"2026-03-{i + 1:02d}T00:00:00Z", billable_notes=["99213"])
+    case = world.case(coder, mrn="MRN-4200-WITH-A-LONG-IDENTIFIER", insurance_provider="Medicare Part B",
+                      operative_notes="Right knee total arthroplasty. " * 20,
+                      summary_data={"diagnoses": ["M17.11"], "procedures": ["27447"]},
+                      ai_raw_output={"model": "coder-assist", "text": "x" * 400})
+    page = new_page()
+    for path, name in [("/signup", "signup"), ("/login", "login"), ("/verify-email", "verify-email"),
+                       ("/recover", "recover"), ("/reset-password", "reset-password"),
+                       ("/nope", "not-found"), ("/app/cases/not-a-case", "not-found-case")]:
+        page.goto(f"{world.base}{path}")
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        check_page(page, shots, name)
+    page.goto(f"{world.base}/signup")
+    page.get_by_role("button", name="Create account").click()  # the page with its field errors
+    check_page(page, shots, "signup-errors")
+
+    sign_in(page, world.base, coder)
+    page.get_by_text("New case").click()
+    check_page(page, shots, "worklist")
+    page.goto(f"{world.base}/app/cases/{case['id']}")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.get_by_text("Summary").click()
+    page.get_by_text("AI output (raw)").click()
+    check_page(page, shots, "case")
+    page.goto(f"{world.base}/app/settings")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    check_page(page, shots, "settings")
+    page.get_by_role("button", name="Set up two-step verification").click()
+    check_page(page, shots, "settings-mfa")
+    page.get_by_label("Dark").check()
+    page.get_by_role("button", name="Save settings").click()
+    page.goto(f"{world.base}/app/worklist")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    check_page(page, shots, "worklist-dark")

@@ -104,9 +104,33 @@ def reset_password() -> HTMLResponse:
     return render("reset.html", page="reset", title="Choose a new password")
 
 
+# The worklist's columns (each sortable: the key is GET /cases?sort=).
+WORKLIST_COLUMNS = [("case_number", "Case number"), ("mrn", "MRN"), ("date_of_service", "Date of service"),
+                    ("insurance_provider", "Insurance"), ("status", "Status"), ("provider", "Provider"),
+                    ("updated_at", "Updated")]
+
+
+_DIRECTIONS = {"date_of_service": ("oldest first", "newest first"),
+               "updated_at": ("oldest first", "newest first"),
+               "status": ("in workflow order", "billing first")}
+# The same orders as a list (phones show no column headers): (value, label).
+SORT_OPTIONS = [("created_at:desc", "Newest first")] + [
+    (f"{key}:{order}", f"{label}, {_DIRECTIONS.get(key, ('A to Z', 'Z to A'))[i]}")
+    for key, label in WORKLIST_COLUMNS for i, order in enumerate(("asc", "desc"))
+]
+
+
 @router.get("/app/worklist")
 def worklist() -> HTMLResponse:
-    return render("worklist.html", page="worklist", title="Worklist", app=True, scripts=["cases.js"])
+    return render("worklist.html", page="worklist", title="Worklist", app=True, scripts=["cases.js"],
+                  columns=WORKLIST_COLUMNS, sort_options=SORT_OPTIONS)
+
+
+NOTE_FIELDS = [("operative_notes", "Operative notes"), ("admission_notes", "Admission notes"),
+               ("discharge_notes", "Discharge notes"), ("pathology_notes", "Pathology notes"),
+               ("progress_notes", "Progress notes"), ("bedside_notes", "Bedside notes")]
+JSON_FIELDS = [("summary_data", "Summary"), ("final_processed_data", "Final processed data"),
+               ("panel_data", "Panel data"), ("ai_raw_output", "AI output (raw)")]
 
 
 @router.get("/app/cases/{case_id}")
@@ -115,7 +139,8 @@ def case(case_id: str) -> HTMLResponse:
         parsed = UUID(case_id)
     except ValueError:
         return not_found()
-    return render("case.html", page="case", title="Case", app=True, case_id=str(parsed), scripts=["cases.js"])
+    return render("case.html", page="case", title="Case", app=True, case_id=str(parsed), scripts=["cases.js"],
+                  note_fields=NOTE_FIELDS, json_fields=JSON_FIELDS)
 
 
 @router.get("/app/settings")

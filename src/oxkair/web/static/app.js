@@ -227,12 +227,12 @@ function el(tag, text, attrs) {
 }
 
 function when(value) {
-  return value ? new Date(value).toLocaleString() : "—";
+  return value ? new Date(value).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
 }
 
 function day(value) {
   // Dates of service are stored as midnight UTC: shown as that calendar day.
-  return value ? new Date(value).toLocaleDateString(undefined, { timeZone: "UTC" }) : "—";
+  return value ? new Date(value).toLocaleDateString(undefined, { timeZone: "UTC", dateStyle: "medium" }) : "—";
 }
 
 // ── signup: search-as-you-type and the email domain's suggestion

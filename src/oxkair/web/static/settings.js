@@ -45,9 +45,11 @@ async function showSessions() {
   const body = $("#sessions tbody");
   body.replaceChildren(...data.items.map((s) => {
     const tr = document.createElement("tr");
-    const first = el("td", device(s.user_agent));
+    const first = el("td", device(s.user_agent), { "data-label": "Device" });
     if (s.current) first.append(" ", el("strong", "(this session)"));
-    tr.append(first, el("td", s.client_addr || "—"), el("td", when(s.created_at)), el("td", when(s.last_seen_at)));
+    tr.append(first, el("td", s.client_addr || "—", { "data-label": "Address" }),
+      el("td", when(s.created_at), { "data-label": "Signed in" }),
+      el("td", when(s.last_seen_at), { "data-label": "Last active" }));
     return tr;
   }));
   $("#logout-others").hidden = !data.items.some((s) => !s.current);
