@@ -471,3 +471,37 @@ def test_every_page_at_desktop_and_phone_width(world: World, new_page: Page, sho
     page.goto(f"{world.base}/app/worklist")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
     check_page(page, shots, "worklist-dark")
+
+
+def test_signup_suggestion_is_posted_once_and_not_pinned(world: World, new_page: Page, server: Any) -> None:
+    from playwright.sync_api import expect
+
+    from tests.fixtures.cases import new_institution
+
+    other = new_institution(server, f"Zanzibar Valley {world.domain[8:14]} Clinic", f"other-{world.domain}")
+    try:
+        page = new_page()
+        asked: list[tuple[str, str]] = []
+        page.on("request", lambda r: asked.append((r.method, r.url)) if "/institutions/" in r.url else None)
+        page.goto(f"{world.base}/signup")
+        email = f"casey@{world.domain}"
+        page.get_by_label("Work email").fill(email)
+        page.get_by_label("Work email").press("Tab")  # change, then blur: asked once
+        expect(page.locator("#institution")).to_have_value(world.institution)
+        page.get_by_label("First name").click()
+        page.get_by_label("Work email").click()
+        page.get_by_label("Work email").press("Tab")  # nothing changed: not asked again
+        page.wait_for_timeout(300)
+        suggests = [(m, u) for m, u in asked if "/suggest" in u]
+        assert suggests == [("POST", f"{world.base}/institutions/suggest")], suggests
+        assert not any(email.split("@")[0] in u or "%40" in u for _, u in asked)
+
+        # Searching for another institution replaces the suggestion: it is not pinned.
+        page.get_by_label("Find your institution").fill(f"zanzibar valley {world.domain[8:14]}")
+        expect(page.locator("#institution option")).to_have_count(1)
+        expect(page.locator("#institution option")).to_have_text(re.compile("Zanzibar Valley"))
+        expect(page.locator("#institution")).to_have_value(other)
+        expect(page.locator("#institution-suggestion")).to_have_text("")
+    finally:
+        with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as conn:
+            conn.execute("DELETE FROM public.institutions WHERE id = %s", [other])

@@ -91,11 +91,23 @@ class SmtpSender:
 
 
 def pending(conn: Any, limit: int = 100) -> list[Pending]:
+    """The oldest pending messages first (the order they are delivered in)."""
     rows = conn.execute(
         "SELECT id, to_address, subject, body, created_at, attempts, last_error FROM auth.outbox_pending(%s)",
         [limit],
     ).fetchall()
     return [Pending(*row) for row in rows]
+
+
+def newest_pending(conn: Any, limit: int) -> tuple[list[Pending], int]:
+    """The newest pending messages first (what `oxkair outbox` shows), and how many are pending."""
+    rows = conn.execute(
+        "SELECT id, to_address, subject, body, created_at, attempts, last_error"
+        " FROM auth.outbox_pending_newest(%s)",
+        [limit],
+    ).fetchall()
+    total = conn.execute("SELECT auth.outbox_pending_count()").fetchone()
+    return [Pending(*row) for row in rows], int(total[0]) if total else 0
 
 
 def deliver(conn: Any, sender: Sender, limit: int = 100) -> tuple[int, int]:
