@@ -1,51 +1,65 @@
 -- Institution search finds abbreviations and a typo in the first word (issue 15): "mass general"
 -- → Massachusetts General Hospital, "jons hopkins" → Johns Hopkins Hospital. 0045's steps 1-3 are
 -- unchanged and come first, so every query finds what it found before, in the same order; a
--- fourth step fills the places they leave. It runs only for queries of two words or more that
--- have found fewer than 20, and costs at most 16 range scans of the suffix index (bench/api.py).
+-- fourth step fills the places they leave. It runs only for queries of two to four words that
+-- have found fewer than 20 and are no institution's whole name, and costs a vocabulary look-up
+-- per word but the last and at most 16 range scans of the suffix index (bench/api.py).
 
 -- Handing functions to oxkair_definer needs CREATE on their schemas; granted only meanwhile.
 GRANT CREATE ON SCHEMA app, audit, public TO oxkair_definer;
 
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ What a typed word may stand for, best first: itself (if a word of some  │
--- │ name), up to 6 vocabulary words it begins ("mass" → "massachusetts"),   │
--- │ then up to 3 close to it ("jons" → "johns": a looser threshold than     │
+-- │ name) and up to 6 vocabulary words it begins ("mass" → "massachusetts");│
+-- │ if none, a word it is with two letters swapped back ("jhons"), else up  │
+-- │ to 3 close to it ("jons" → "johns": a looser threshold than             │
 -- │ correct_word's, as these are only tried when the stricter steps fall    │
--- │ short) and those it is with two letters swapped back ("jhons").         │
+-- │ short).                                                                  │
 -- └──────────────────────────────────────────────────────────────────────────┘
 -- pg_trgm's settings are known (so a function may SET them) once its library is loaded.
 DO $$ BEGIN PERFORM extensions.similarity('a', 'b'); END $$;
 CREATE FUNCTION app.word_variants(p_word text) RETURNS text[]
-  LANGUAGE sql STABLE SECURITY DEFINER
+  -- plpgsql, not sql: its statements' plans are kept for the session (a SQL function with a
+  -- SET clause is planned again on every call).
+  LANGUAGE plpgsql STABLE SECURITY DEFINER
   SET search_path = ''
   SET pg_trgm.similarity_threshold = 0.3
 AS $$
-  SELECT coalesce(array_agg(v.word ORDER BY v.rank, v.n), '{}') FROM (
-    SELECT DISTINCT ON (c.word) c.word, c.rank, c.n FROM (
-      (SELECT w.word, 1 AS rank, 0::real AS n FROM app.institution_words w WHERE w.word = p_word)
-       UNION ALL
-      (SELECT p_word, 1, 0 WHERE p_word ~ '^[0-9]+$')  -- numbers are no vocabulary words
-       UNION ALL
-      (SELECT w.word, 2, length(w.word)::real FROM app.institution_words w
-        WHERE length(p_word) >= 2
-          AND (w.word COLLATE "C") > (p_word COLLATE "C")
-          AND (w.word COLLATE "C") < ((p_word || chr(1114111)) COLLATE "C")
-        ORDER BY (w.word COLLATE "C") LIMIT 6)
-       UNION ALL
-      (SELECT w.word, 3, -extensions.similarity(w.word, p_word) FROM app.institution_words w
-        WHERE length(p_word) >= 3 AND p_word !~ '^[0-9]+$' AND w.word OPERATOR(extensions.%) p_word
-        ORDER BY extensions.similarity(w.word, p_word) DESC, w.word LIMIT 3)
-       UNION ALL
-      -- Two letters swapped ("jhons"), which trigrams see as far apart in a short word.
-      (SELECT w.word, 3, -0.5 FROM app.institution_words w
-        WHERE length(p_word) >= 3 AND w.word = ANY (ARRAY(
-          SELECT substr(p_word, 1, i - 1) || substr(p_word, i + 1, 1) || substr(p_word, i, 1)
-                 || substr(p_word, i + 2)
-            FROM generate_series(1, length(p_word) - 1) AS i)))
-    ) c
-    ORDER BY c.word, c.rank, c.n
-  ) v
+DECLARE
+  v_found text[];
+BEGIN
+  IF p_word ~ '^[0-9]+$' THEN
+    RETURN ARRAY[p_word];  -- numbers are no vocabulary words
+  END IF;
+  -- Itself, then the words it begins.
+  v_found := ARRAY(SELECT w.word FROM app.institution_words w WHERE w.word = p_word);
+  IF length(p_word) >= 2 THEN
+    v_found := v_found || ARRAY(
+      SELECT w.word FROM app.institution_words w
+       WHERE (w.word COLLATE "C") > (p_word COLLATE "C")
+         AND (w.word COLLATE "C") < ((p_word || chr(1114111)) COLLATE "C")
+       ORDER BY (w.word COLLATE "C") LIMIT 6);
+  END IF;
+  IF cardinality(v_found) > 0 OR length(p_word) < 3 THEN
+    RETURN v_found;
+  END IF;
+  -- A typo: two letters swapped ("jhons", which trigrams see as far apart in a short word),
+  -- else the words closest to it.
+  v_found := ARRAY(
+    SELECT w.word FROM app.institution_words w
+     WHERE w.word = ANY (ARRAY(
+       SELECT substr(p_word, 1, i - 1) || substr(p_word, i + 1, 1) || substr(p_word, i, 1)
+              || substr(p_word, i + 2)
+         FROM generate_series(1, length(p_word) - 1) AS i))
+     ORDER BY w.word);
+  IF cardinality(v_found) > 0 THEN
+    RETURN v_found;
+  END IF;
+  RETURN ARRAY(
+    SELECT w.word FROM app.institution_words w
+     WHERE w.word OPERATOR(extensions.%) p_word
+     ORDER BY extensions.similarity(w.word, p_word) DESC, w.word LIMIT 3);
+END
 $$;
 ALTER FUNCTION app.word_variants(text) OWNER TO oxkair_definer;
 GRANT EXECUTE ON FUNCTION app.word_variants(text) TO oxkair_definer;
@@ -72,6 +86,7 @@ DECLARE
   v_n integer;
   v_phrases text[];
   v_variants text[];
+  v_exact boolean;
 BEGIN
   IF v_key IS NULL OR length(v_key) < 2 THEN
     RETURN;
@@ -92,6 +107,13 @@ BEGIN
            CROSS JOIN LATERAL (SELECT app.search_key(i.name) AS key OFFSET 0) k  -- computed once
      WHERE i.id = ANY (v_step)
      ORDER BY score DESC, i.name, i.id;
+  -- Whether the query is a whole name (then step 4 is not needed). Each hit by its primary key:
+  -- an equality on the key would tempt the planner into the trigram index (every name sharing
+  -- a trigram with it).
+  v_exact := EXISTS (SELECT FROM unnest(v_step) AS x (id)
+                       CROSS JOIN LATERAL (SELECT app.search_key(i.name) AS key FROM public.institutions i
+                                            WHERE i.id = x.id OFFSET 0) k
+                      WHERE k.key = v_key);
   v_ids := v_ids || v_step;
 
   v_words := app.search_phrase(q);
@@ -130,7 +152,8 @@ BEGIN
   -- 4. Abbreviations and typos in any word but the last ("mass general", "jons hopkins"): each
   --    such word stands for itself, the vocabulary words it begins and the ones close to it;
   --    the last word stays a prefix. At most 16 phrases, each one range scan as in 2.
-  IF cardinality(v_ids) >= v_limit OR cardinality(v_words) < 2 THEN
+  --    What people abbreviate is short: queries of 2 to 4 words, none of them a whole name.
+  IF cardinality(v_ids) >= v_limit OR cardinality(v_words) NOT BETWEEN 2 AND 4 OR v_exact THEN
     RETURN;
   END IF;
   v_phrases := ARRAY[''];
