@@ -63,7 +63,8 @@ async function api(method, path, body, retried) {
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (r.status === 401 && token && !retried) {
+  // A 401 about the token says so (WWW-Authenticate); a wrong code or password is another 401.
+  if (r.status === 401 && token && !retried && r.headers.get("WWW-Authenticate")) {
     if (await refresh()) return api(method, path, body, true);
     leave("/login");
     throw new Error("Your session has ended; sign in again.");
