@@ -915,6 +915,54 @@ $_$;
 ALTER FUNCTION app.word_candidates(p_word text, p_prefix boolean) OWNER TO oxkair_definer;
 
 --
+-- Name: word_variants(text); Type: FUNCTION; Schema: app; Owner: oxkair_definer
+--
+
+CREATE FUNCTION app.word_variants(p_word text) RETURNS text[]
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    SET "pg_trgm.similarity_threshold" TO '0.3'
+    AS $_$
+DECLARE
+  v_found text[];
+BEGIN
+  IF p_word ~ '^[0-9]+$' THEN
+    RETURN ARRAY[p_word];  -- numbers are no vocabulary words
+  END IF;
+  -- Itself, then the words it begins.
+  v_found := ARRAY(SELECT w.word FROM app.institution_words w WHERE w.word = p_word);
+  IF length(p_word) >= 2 THEN
+    v_found := v_found || ARRAY(
+      SELECT w.word FROM app.institution_words w
+       WHERE (w.word COLLATE "C") > (p_word COLLATE "C")
+         AND (w.word COLLATE "C") < ((p_word || chr(1114111)) COLLATE "C")
+       ORDER BY (w.word COLLATE "C") LIMIT 6);
+  END IF;
+  IF cardinality(v_found) > 0 OR length(p_word) < 3 THEN
+    RETURN v_found;
+  END IF;
+  -- A typo: two letters swapped ("jhons", which trigrams see as far apart in a short word),
+  -- else the words closest to it.
+  v_found := ARRAY(
+    SELECT w.word FROM app.institution_words w
+     WHERE w.word = ANY (ARRAY(
+       SELECT substr(p_word, 1, i - 1) || substr(p_word, i + 1, 1) || substr(p_word, i, 1)
+              || substr(p_word, i + 2)
+         FROM generate_series(1, length(p_word) - 1) AS i))
+     ORDER BY w.word);
+  IF cardinality(v_found) > 0 THEN
+    RETURN v_found;
+  END IF;
+  RETURN ARRAY(
+    SELECT w.word FROM app.institution_words w
+     WHERE w.word OPERATOR(extensions.%) p_word
+     ORDER BY extensions.similarity(w.word, p_word) DESC, w.word LIMIT 3);
+END
+$_$;
+
+ALTER FUNCTION app.word_variants(p_word text) OWNER TO oxkair_definer;
+
+--
 -- Name: acting_role(); Type: FUNCTION; Schema: audit; Owner: oxkair_owner
 --
 
@@ -1701,6 +1749,45 @@ $$;
 ALTER FUNCTION audit.verify_chain() OWNER TO oxkair_owner;
 
 --
+-- Name: change_password(text, text); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
+--
+
+CREATE FUNCTION auth.change_password(p_verified_hash text, p_new_hash text) RETURNS uuid[]
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+DECLARE
+  v_user uuid := auth.uid();
+  v_session uuid := nullif(auth.jwt() ->> 'session_id', '')::uuid;
+  v_email text;
+  v_ended uuid[];
+BEGIN
+  IF v_user IS NULL OR v_session IS NULL THEN
+    RETURN NULL;
+  END IF;
+  UPDATE auth.users
+     SET password_hash = p_new_hash, password_changed_at = now(), failed_login_count = 0, locked_until = NULL
+   WHERE id = v_user AND password_hash = p_verified_hash
+  RETURNING email INTO v_email;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  DELETE FROM auth.login_failures WHERE email_key = auth.email_key(v_email);
+  WITH ended AS (
+    UPDATE auth.sessions s SET revoked_at = now(), revoked_reason = 'password changed'
+     WHERE s.user_id = v_user AND s.revoked_at IS NULL AND s.id <> v_session
+    RETURNING s.id
+  )
+  SELECT coalesce(array_agg(ended.id), '{}') INTO v_ended FROM ended;
+  PERFORM auth.log_event('AUTH_PASSWORD_CHANGED', v_user,
+    jsonb_build_object('session_id', v_session, 'sessions_ended', cardinality(v_ended)));
+  RETURN v_ended;
+END
+$$;
+
+ALTER FUNCTION auth.change_password(p_verified_hash text, p_new_hash text) OWNER TO oxkair_definer;
+
+--
 -- Name: check_session(uuid); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
 --
 
@@ -1941,6 +2028,32 @@ $$;
 ALTER FUNCTION auth.logout(p_all boolean) OWNER TO oxkair_definer;
 
 --
+-- Name: logout_others(); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
+--
+
+CREATE FUNCTION auth.logout_others() RETURNS SETOF uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+DECLARE
+  v_user uuid := auth.uid();
+  v_session uuid := nullif(auth.jwt() ->> 'session_id', '')::uuid;
+BEGIN
+  IF v_user IS NULL OR v_session IS NULL THEN
+    RETURN;
+  END IF;
+  RETURN QUERY
+    UPDATE auth.sessions s SET revoked_at = now(), revoked_reason = 'signed out from another session'
+     WHERE s.user_id = v_user AND s.revoked_at IS NULL AND s.id <> v_session
+    RETURNING s.id;
+  PERFORM auth.log_event('AUTH_LOGOUT', v_user,
+    jsonb_build_object('session_id', v_session, 'other_sessions', true));
+END
+$$;
+
+ALTER FUNCTION auth.logout_others() OWNER TO oxkair_definer;
+
+--
 -- Name: mfa_challenge_complete(bytea, bigint, bytea, bytea, integer, integer, text); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
 --
 
@@ -2143,6 +2256,23 @@ $$;
 ALTER FUNCTION auth.mfa_remove() OWNER TO oxkair_definer;
 
 --
+-- Name: my_credentials(); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
+--
+
+CREATE FUNCTION auth.my_credentials() RETURNS TABLE(password_hash text, email text, locked_seconds integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  SELECT u.password_hash, u.email,
+         coalesce(greatest(0, ceil(extract(epoch FROM f.locked_until - now())))::integer, 0)
+    FROM auth.users u
+    LEFT JOIN auth.login_failures f ON f.email_key = auth.email_key(u.email)
+   WHERE u.id = (SELECT auth.uid())
+$$;
+
+ALTER FUNCTION auth.my_credentials() OWNER TO oxkair_definer;
+
+--
 -- Name: my_mfa_factor(); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
 --
 
@@ -2155,6 +2285,25 @@ CREATE FUNCTION auth.my_mfa_factor() RETURNS TABLE(secret text, verified boolean
 $$;
 
 ALTER FUNCTION auth.my_mfa_factor() OWNER TO oxkair_definer;
+
+--
+-- Name: my_sessions(); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
+--
+
+CREATE FUNCTION auth.my_sessions() RETURNS TABLE(id uuid, created_at timestamp with time zone, last_seen_at timestamp with time zone, aal text, client_addr inet, user_agent text, current boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  SELECT s.id, s.created_at, s.last_seen_at, s.aal, s.client_addr, s.user_agent,
+         s.id = nullif(auth.jwt() ->> 'session_id', '')::uuid
+    FROM auth.sessions s
+   WHERE s.user_id = (SELECT auth.uid()) AND s.revoked_at IS NULL AND s.not_after > now()
+     AND s.last_seen_at + s.idle_timeout > now()
+   ORDER BY s.last_seen_at DESC, s.id
+   LIMIT 100
+$$;
+
+ALTER FUNCTION auth.my_sessions() OWNER TO oxkair_definer;
 
 --
 -- Name: outbox_mark(bigint, text); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
@@ -2187,6 +2336,33 @@ CREATE FUNCTION auth.outbox_pending(p_limit integer) RETURNS TABLE(id bigint, to
 $$;
 
 ALTER FUNCTION auth.outbox_pending(p_limit integer) OWNER TO oxkair_definer;
+
+--
+-- Name: outbox_pending_count(); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
+--
+
+CREATE FUNCTION auth.outbox_pending_count() RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  SELECT count(*) FROM auth.outbox o WHERE o.sent_at IS NULL
+$$;
+
+ALTER FUNCTION auth.outbox_pending_count() OWNER TO oxkair_definer;
+
+--
+-- Name: outbox_pending_newest(integer); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
+--
+
+CREATE FUNCTION auth.outbox_pending_newest(p_limit integer) RETURNS TABLE(id bigint, to_address text, subject text, body text, created_at timestamp with time zone, attempts integer, last_error text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  SELECT o.id, o.to_address, o.subject, o.body, o.created_at, o.attempts, o.last_error
+    FROM auth.outbox o WHERE o.sent_at IS NULL ORDER BY o.id DESC LIMIT p_limit
+$$;
+
+ALTER FUNCTION auth.outbox_pending_newest(p_limit integer) OWNER TO oxkair_definer;
 
 --
 -- Name: prune(); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
@@ -2553,6 +2729,44 @@ $$;
 ALTER FUNCTION public.add_institution_admin(p_user uuid) OWNER TO oxkair_definer;
 
 --
+-- Name: case_history(uuid); Type: FUNCTION; Schema: public; Owner: oxkair_definer
+--
+
+CREATE FUNCTION public.case_history(p_case_id uuid) RETURNS TABLE(at timestamp with time zone, action text, actor_name text, fields text[], status_from text, status_to text, provider_name text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  SELECT l.at,
+         CASE WHEN l.action = 'INSERT' THEN 'created'
+              WHEN l.new_values ? 'status' THEN 'moved'
+              ELSE 'edited' END,
+         actor.name,
+         CASE WHEN l.action = 'UPDATE' THEN
+           ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(l.new_values) AS k
+                  WHERE k NOT IN ('updated_at', 'status', 'provider_user_id') ORDER BY k)
+         ELSE '{}'::text[] END,
+         CASE WHEN l.action = 'UPDATE' THEN l.old_values ->> 'status' END,
+         l.new_values ->> 'status',
+         provider.name
+    FROM audit.log l
+    LEFT JOIN public.profiles actor ON actor.id = l.actor_user_id
+    LEFT JOIN public.profiles provider
+      ON l.action = 'UPDATE' AND provider.id = (l.new_values ->> 'provider_user_id')::uuid
+   WHERE l.table_name = 'public.medical_notes' AND l.row_id = p_case_id::text
+     AND l.action IN ('INSERT', 'UPDATE')
+     -- The caller's read rule, as "Verified members read the cases they created or are
+     -- assigned" and app.log_case_reads state it: no history of another's case.
+     AND EXISTS (SELECT FROM public.medical_notes m
+                  WHERE m.id = p_case_id
+                    AND (m.user_id = (SELECT auth.uid()) OR m.provider_user_id = (SELECT auth.uid()))
+                    AND m.institution_id = (SELECT app.current_member_institution()))
+   ORDER BY l.at DESC, l.seq DESC
+   LIMIT 200
+$$;
+
+ALTER FUNCTION public.case_history(p_case_id uuid) OWNER TO oxkair_definer;
+
+--
 -- Name: decide_membership(uuid, text); Type: FUNCTION; Schema: public; Owner: oxkair_definer
 --
 
@@ -2675,6 +2889,9 @@ DECLARE
   v_fixed text;
   v_step uuid[];
   v_n integer;
+  v_phrases text[];
+  v_variants text[];
+  v_exact boolean;
 BEGIN
   IF v_key IS NULL OR length(v_key) < 2 THEN
     RETURN;
@@ -2695,6 +2912,13 @@ BEGIN
            CROSS JOIN LATERAL (SELECT app.search_key(i.name) AS key OFFSET 0) k  -- computed once
      WHERE i.id = ANY (v_step)
      ORDER BY score DESC, i.name, i.id;
+  -- Whether the query is a whole name (then step 4 is not needed). Each hit by its primary key:
+  -- an equality on the key would tempt the planner into the trigram index (every name sharing
+  -- a trigram with it).
+  v_exact := EXISTS (SELECT FROM unnest(v_step) AS x (id)
+                       CROSS JOIN LATERAL (SELECT app.search_key(i.name) AS key FROM public.institutions i
+                                            WHERE i.id = x.id OFFSET 0) k
+                      WHERE k.key = v_key);
   v_ids := v_ids || v_step;
 
   v_words := app.search_phrase(q);
@@ -2730,6 +2954,45 @@ BEGIN
        ORDER BY score DESC, i.name, i.id;
     v_ids := v_ids || v_step;
   END LOOP;
+  -- 4. Abbreviations and typos in any word but the last ("mass general", "jons hopkins"): each
+  --    such word stands for itself, the vocabulary words it begins and the ones close to it;
+  --    the last word stays a prefix. At most 16 phrases, each one range scan as in 2.
+  --    What people abbreviate is short: queries of 2 to 4 words, none of them a whole name.
+  IF cardinality(v_ids) >= v_limit OR cardinality(v_words) NOT BETWEEN 2 AND 4 OR v_exact THEN
+    RETURN;
+  END IF;
+  v_phrases := ARRAY[''];
+  FOR v_n IN 1 .. cardinality(v_words) - 1 LOOP
+    v_variants := app.word_variants(v_words[v_n]);
+    v_phrases := ARRAY(
+      SELECT ltrim(p.phrase || ' ' || c.word)
+        FROM unnest(v_phrases) WITH ORDINALITY AS p (phrase, rank),
+             unnest(v_variants) WITH ORDINALITY AS c (word, rank)
+       ORDER BY p.rank + c.rank, p.rank
+       LIMIT 16);
+  END LOOP;
+  v_key := split_part(v_fixed, ' ', cardinality(v_words));  -- the last word, typos corrected
+  SELECT coalesce(array_agg(h.institution_id ORDER BY h.rank, h.institution_id), '{}') INTO v_step FROM (
+    SELECT DISTINCT ON (s.institution_id) s.institution_id, p.rank
+      FROM (SELECT t.phrase || ' ' || v_key AS phrase, t.rank
+              FROM unnest(v_phrases) WITH ORDINALITY AS t (phrase, rank)) p
+      CROSS JOIN LATERAL (
+        SELECT x.institution_id FROM app.institution_suffixes x
+         WHERE x.suffix >= p.phrase AND x.suffix < p.phrase || chr(1114111)
+           AND NOT (x.institution_id = ANY (v_ids))
+         ORDER BY x.suffix
+         LIMIT v_limit - cardinality(v_ids)
+      ) s
+     WHERE p.phrase <> v_phrase AND p.phrase <> v_fixed  -- steps 2 and 3 scanned those
+     ORDER BY s.institution_id, p.rank
+  ) h;
+  v_step := v_step[1:v_limit - cardinality(v_ids)];
+  RETURN QUERY
+    SELECT i.id, i.name::text,
+           extensions.word_similarity(v_phrase, btrim(regexp_replace(app.search_key(i.name),
+                                                                     '[^[:alnum:]]+', ' ', 'g')))::real AS score
+      FROM public.institutions i WHERE i.id = ANY (v_step)
+     ORDER BY score DESC, i.name, i.id;
 END
 $$;
 
@@ -6037,6 +6300,12 @@ REVOKE ALL ON FUNCTION app.tg_users__membership_by_domain() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app.word_candidates(p_word text, p_prefix boolean) FROM PUBLIC;
 
 --
+-- Name: FUNCTION word_variants(p_word text); Type: ACL; Schema: app; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION app.word_variants(p_word text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION acting_role(); Type: ACL; Schema: audit; Owner: oxkair_owner
 --
 
@@ -6138,6 +6407,13 @@ REVOKE ALL ON FUNCTION audit.verify_chain() FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.verify_chain() TO oxkair_auditor;
 
 --
+-- Name: FUNCTION change_password(p_verified_hash text, p_new_hash text); Type: ACL; Schema: auth; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION auth.change_password(p_verified_hash text, p_new_hash text) FROM PUBLIC;
+GRANT ALL ON FUNCTION auth.change_password(p_verified_hash text, p_new_hash text) TO oxkair_authenticated;
+
+--
 -- Name: FUNCTION check_session(p_session_id uuid); Type: ACL; Schema: auth; Owner: oxkair_definer
 --
 
@@ -6225,6 +6501,13 @@ REVOKE ALL ON FUNCTION auth.logout(p_all boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.logout(p_all boolean) TO oxkair_authenticated;
 
 --
+-- Name: FUNCTION logout_others(); Type: ACL; Schema: auth; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION auth.logout_others() FROM PUBLIC;
+GRANT ALL ON FUNCTION auth.logout_others() TO oxkair_authenticated;
+
+--
 -- Name: FUNCTION mfa_challenge_complete(p_token_hash bytea, p_step bigint, p_recovery_hash bytea, p_refresh_hash bytea, p_idle_seconds integer, p_absolute_seconds integer, p_user_agent text); Type: ACL; Schema: auth; Owner: oxkair_definer
 --
 
@@ -6280,11 +6563,25 @@ REVOKE ALL ON FUNCTION auth.mfa_remove() FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.mfa_remove() TO oxkair_authenticated;
 
 --
+-- Name: FUNCTION my_credentials(); Type: ACL; Schema: auth; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION auth.my_credentials() FROM PUBLIC;
+GRANT ALL ON FUNCTION auth.my_credentials() TO oxkair_authenticated;
+
+--
 -- Name: FUNCTION my_mfa_factor(); Type: ACL; Schema: auth; Owner: oxkair_definer
 --
 
 REVOKE ALL ON FUNCTION auth.my_mfa_factor() FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.my_mfa_factor() TO oxkair_authenticated;
+
+--
+-- Name: FUNCTION my_sessions(); Type: ACL; Schema: auth; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION auth.my_sessions() FROM PUBLIC;
+GRANT ALL ON FUNCTION auth.my_sessions() TO oxkair_authenticated;
 
 --
 -- Name: FUNCTION outbox_mark(p_id bigint, p_error text); Type: ACL; Schema: auth; Owner: oxkair_definer
@@ -6299,6 +6596,20 @@ GRANT ALL ON FUNCTION auth.outbox_mark(p_id bigint, p_error text) TO oxkair_owne
 
 REVOKE ALL ON FUNCTION auth.outbox_pending(p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.outbox_pending(p_limit integer) TO oxkair_owner;
+
+--
+-- Name: FUNCTION outbox_pending_count(); Type: ACL; Schema: auth; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION auth.outbox_pending_count() FROM PUBLIC;
+GRANT ALL ON FUNCTION auth.outbox_pending_count() TO oxkair_owner;
+
+--
+-- Name: FUNCTION outbox_pending_newest(p_limit integer); Type: ACL; Schema: auth; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION auth.outbox_pending_newest(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION auth.outbox_pending_newest(p_limit integer) TO oxkair_owner;
 
 --
 -- Name: FUNCTION prune(); Type: ACL; Schema: auth; Owner: oxkair_definer
@@ -6397,6 +6708,13 @@ GRANT ALL ON FUNCTION auth.verify_email(p_token_hash bytea) TO oxkair_anon;
 
 REVOKE ALL ON FUNCTION public.add_institution_admin(p_user uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.add_institution_admin(p_user uuid) TO oxkair_authenticated;
+
+--
+-- Name: FUNCTION case_history(p_case_id uuid); Type: ACL; Schema: public; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION public.case_history(p_case_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.case_history(p_case_id uuid) TO oxkair_authenticated;
 
 --
 -- Name: FUNCTION decide_membership(p_user uuid, p_decision text); Type: ACL; Schema: public; Owner: oxkair_definer
@@ -6531,6 +6849,60 @@ GRANT SELECT ON TABLE audit.chain_head TO oxkair_backup;
 GRANT INSERT ON TABLE audit.log TO oxkair_definer;
 GRANT SELECT ON TABLE audit.log TO oxkair_auditor;
 GRANT SELECT ON TABLE audit.log TO oxkair_backup;
+
+--
+-- Name: COLUMN log.lane; Type: ACL; Schema: audit; Owner: oxkair_owner
+--
+
+GRANT SELECT(lane) ON TABLE audit.log TO oxkair_definer;
+
+--
+-- Name: COLUMN log.seq; Type: ACL; Schema: audit; Owner: oxkair_owner
+--
+
+GRANT SELECT(seq) ON TABLE audit.log TO oxkair_definer;
+
+--
+-- Name: COLUMN log.at; Type: ACL; Schema: audit; Owner: oxkair_owner
+--
+
+GRANT SELECT(at) ON TABLE audit.log TO oxkair_definer;
+
+--
+-- Name: COLUMN log.actor_user_id; Type: ACL; Schema: audit; Owner: oxkair_owner
+--
+
+GRANT SELECT(actor_user_id) ON TABLE audit.log TO oxkair_definer;
+
+--
+-- Name: COLUMN log.action; Type: ACL; Schema: audit; Owner: oxkair_owner
+--
+
+GRANT SELECT(action) ON TABLE audit.log TO oxkair_definer;
+
+--
+-- Name: COLUMN log.table_name; Type: ACL; Schema: audit; Owner: oxkair_owner
+--
+
+GRANT SELECT(table_name) ON TABLE audit.log TO oxkair_definer;
+
+--
+-- Name: COLUMN log.row_id; Type: ACL; Schema: audit; Owner: oxkair_owner
+--
+
+GRANT SELECT(row_id) ON TABLE audit.log TO oxkair_definer;
+
+--
+-- Name: COLUMN log.old_values; Type: ACL; Schema: audit; Owner: oxkair_owner
+--
+
+GRANT SELECT(old_values) ON TABLE audit.log TO oxkair_definer;
+
+--
+-- Name: COLUMN log.new_values; Type: ACL; Schema: audit; Owner: oxkair_owner
+--
+
+GRANT SELECT(new_values) ON TABLE audit.log TO oxkair_definer;
 
 --
 -- Name: TABLE log_default; Type: ACL; Schema: audit; Owner: oxkair_owner

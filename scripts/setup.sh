@@ -68,4 +68,14 @@ if [ -n "$extras" ] && [ ! -x .venv/node/node_modules/.bin/azurite-blob ]; then
     echo "npm not found: the Azure Blob backup tests will be skipped (they need Azurite)" >&2
   fi
 fi
+# Test-only: axe-core (npm, pinned by tests/browser_js/package-lock.json), the accessibility
+# engine the browser tests run on every page.
+if [ -n "$extras" ] && [ ! -f tests/browser_js/node_modules/axe-core/axe.min.js ]; then
+  if command -v npm >/dev/null; then
+    npm ci --silent --no-audit --no-fund --prefix tests/browser_js >/dev/null \
+      || echo "axe-core not installed: the browser tests' accessibility checks will fail" >&2
+  else
+    echo "npm not found: the browser tests' accessibility checks need axe-core (npm)" >&2
+  fi
+fi
 echo "oxkair installed in .venv (run: .venv/bin/oxkair --help)"

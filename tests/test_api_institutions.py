@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -92,3 +93,56 @@ def test_settings_theme(case_client: TestClient, tenants: dict[str, Tenant]) -> 
     assert case_client.patch("/me/settings", json={"theme": "dark"}, headers=auth).json()["theme"] == "dark"
     assert case_client.get("/me/settings", headers=auth).json()["theme"] == "dark"
     assert case_client.patch("/me/settings", json={"theme": "neon"}, headers=auth).status_code == 422
+
+
+def test_search_finds_abbreviations_and_a_typo_in_the_first_word(
+    client: TestClient, server: LocalServer
+) -> None:
+    import psycopg
+
+    made = [new_institution(server, name, f"abbrev-{n}.example") for n, name in enumerate(
+        ["Massachusetts General Hospital", "Johns Hopkins Hospital", "Mass General Brigham Clinic",
+         "Jones Memorial Hospital", "Hopkins County Hospital"])]
+    try:
+        for q, expected in [("mass general", "Massachusetts General Hospital"),
+                            ("jons hopkins", "Johns Hopkins Hospital"),
+                            ("Mass Gen Hosp", "Massachusetts General Hospital"),
+                            ("johns hopkins hosp", "Johns Hopkins Hospital"),
+                            ("jhons hopkins", "Johns Hopkins Hospital")]:
+            names = [i["name"] for i in client.get("/institutions/search", params={"q": q}).json()["items"]]
+            assert expected in names, (q, names)
+        # What the earlier steps find still comes first: the name starting with the query.
+        r = client.get("/institutions/search", params={"q": "mass general"})
+        names = [i["name"] for i in r.json()["items"]]
+        assert names.index("Mass General Brigham Clinic") < names.index("Massachusetts General Hospital")
+    finally:
+        with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as conn:
+            conn.execute("DELETE FROM public.institutions WHERE id = ANY(%s::uuid[])", [made])
+
+
+def test_search_keeps_what_it_found_before_in_the_same_order(su: Any) -> None:
+    """For what people type (the benchmark's queries), the results of the search before issue 15
+    (migration 0045) are still the first results, in the same order."""
+    import random
+    import re
+    from importlib.resources import files
+
+    from oxkair.demo.names import institutions
+
+    names = [n for n, _ in institutions(3000)]
+    with su.cursor().copy("COPY public.institutions (name, email_domains) FROM STDIN") as copy:
+        for name, domain in institutions(3000):
+            copy.write_row((name, [f"x-{domain}"]))
+    old = files("oxkair.schema").joinpath("migrations/0045_institution_search_row_cost.sql").read_text()
+    body = old[old.index("CREATE OR REPLACE FUNCTION public.search_institutions"):
+               old.index("ALTER FUNCTION")]
+    su.execute(re.sub(r"public\.search_institutions", "pg_temp.search_institutions_0045", body))
+    rng = random.Random(15)  # noqa: S311 (reproducible, not security)
+    queries = [n[: rng.randint(2, 12)].lower() for n in rng.sample(names, 60)]
+    queries += [" ".join(n.split()[1:3]) for n in rng.sample(names, 60)]
+    queries += [n[:3] + n[4] + n[3] + n[5:14] for n in rng.sample(names, 60) if len(n) > 6]
+    queries += ["mass general", "saint mary", "st mary", "univ hosp", "jons hopkins", "regional med"]
+    for q in queries:
+        before = su.execute("SELECT id FROM pg_temp.search_institutions_0045(%s, 20)", [q]).fetchall()
+        now = su.execute("SELECT id FROM public.search_institutions(%s, 20)", [q]).fetchall()
+        assert now[: len(before)] == before, q

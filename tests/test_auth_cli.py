@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import stat
 import subprocess
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from typing import Any
 
 import httpx
 import psycopg
+import pytest
 from fastapi.testclient import TestClient
 
 from oxkair.auth.outbox import deliver, pending
@@ -53,6 +55,22 @@ def test_outbox_lists_pending_messages(
     assert email in r.stdout and "/verify-email?token=" in r.stdout
 
 
+def test_outbox_lists_newest_first_and_counts_all_pending(
+    client: TestClient, cli_env: dict[str, str], institution_id: str, superuser: Any
+) -> None:
+    emails = [unique_email(f"order{n}") for n in range(3)]
+    for email in emails:
+        assert client.post("/auth/signup", json=signup_body(email, institution_id)).status_code == 202
+    r = run(cli_env, "outbox", "--limit", "2")
+    assert r.returncode == 0, r.stderr
+    assert emails[2] in r.stdout and emails[1] in r.stdout and emails[0] not in r.stdout
+    assert r.stdout.index(emails[2]) < r.stdout.index(emails[1])  # newest first
+    total = superuser.execute("SELECT count(*) FROM auth.outbox WHERE sent_at IS NULL").fetchone()[0]
+    assert total >= 3
+    assert r.stdout.rstrip().splitlines()[-1] == (
+        f"{total} pending in all (the newest 2 shown above; --limit shows more), newest first")
+
+
 def test_outbox_send_without_smtp_is_a_clear_error(cli_env: dict[str, str]) -> None:
     r = run(cli_env, "outbox", "send")
     assert r.returncode == 1 and "OXKAIR_SMTP_HOST" in r.stderr
@@ -88,6 +106,44 @@ def test_delivery_marks_sent_and_clears_the_body(
         assert failing and failing[0] == failed
     finally:
         superuser.execute("RESET ROLE")
+
+
+def test_serve_on_a_port_in_use_says_so_before_starting_anything(cli_env: dict[str, str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**cli_env, "OXKAIR_HOME": str(Path(cli_env["OXKAIR_HOME"]).parent / "never-started")}
+        r = run(env, "serve", "--port", str(port))
+    assert r.returncode == 2
+    said = (f"error: port {port} is already in use on 127.0.0.1: stop what uses it,"
+            " or choose another with --port")
+    assert r.stderr.strip().splitlines() == [said]
+    assert r.stdout == "" and not (Path(env["OXKAIR_HOME"])).exists()  # no embedded server made
+
+
+@pytest.mark.parametrize("public_url", [None, "https://coding.example.org"])
+def test_email_links_follow_the_port_unless_the_public_url_is_set(
+    cli_env: dict[str, str], superuser: Any, institution_id: str, public_url: str | None
+) -> None:
+    port = free_port()
+    env = {k: v for k, v in cli_env.items() if k != "OXKAIR_PUBLIC_URL"}
+    if public_url:
+        env["OXKAIR_PUBLIC_URL"] = public_url
+    proc = subprocess.Popen([OXKAIR, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    email = unique_email("links")
+    try:
+        wait_until_healthy(proc, f"http://127.0.0.1:{port}", why=lambda: proc.communicate()[1])
+        r = httpx.post(f"http://127.0.0.1:{port}/auth/signup", json=signup_body(email, institution_id),
+                       timeout=30)
+        assert r.status_code == 202, r.text
+    finally:
+        os.kill(proc.pid, signal.SIGINT)
+        out, errs = proc.communicate(timeout=30)
+    body = superuser.execute("SELECT body FROM auth.outbox WHERE to_address = %s", [email]).fetchone()[0]
+    assert f"{public_url or f'http://127.0.0.1:{port}'}/verify-email?token=" in body
+    assert f"email links: {public_url or f'http://127.0.0.1:{port}'}" in out
 
 
 def test_serve_serves_the_api(cli_env: dict[str, str], make_client: Callable[..., TestClient]) -> None:

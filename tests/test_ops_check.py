@@ -220,3 +220,7 @@ def test_cli_check_json_and_exit_code(cli_env: dict[str, str], backup_key_text: 
     table = subprocess.run([oxkair, "check"], capture_output=True, text=True, env=env, timeout=120)
     assert "164.312(e)(1) Transmission security" in table.stdout
     assert "pass," in table.stdout and table.returncode == result.returncode
+    # Not a terminal (a log, CI): every piece of evidence is printed whole, nothing cut.
+    for control in report["controls"]:
+        assert control["evidence"] in table.stdout, control["id"]
+    assert "…" not in table.stdout

@@ -50,12 +50,28 @@ def test_root_goes_to_the_worklist(client: TestClient) -> None:
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
-@pytest.mark.parametrize("path", ["/nope", "/app/nope", "/app/cases/not-a-uuid"])
-def test_a_browser_gets_a_page_with_a_way_back_for_a_bad_address(client: TestClient, path: str) -> None:
+@pytest.mark.parametrize("path", ["/nope", "/app/nope", "/app/cases/not-a-uuid", "/app/cases/123"])
+def test_unknown_pages_give_browsers_a_page_with_a_way_back(client: TestClient, path: str) -> None:
     r = client.get(path, headers=BROWSER)
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
-    assert "Page not found" in r.text and 'href="/app/worklist"' in r.text
+    assert "Page not found" in r.text and 'href="/app/worklist"' in r.text and 'href="/login"' in r.text
     assert "{" not in r.text.split("<main", 1)[1]  # no JSON on the page
-    # An API client asking for JSON still gets a problem document.
-    api = client.get(path, headers={"Accept": "application/json"})
-    assert api.status_code in (404, 422) and api.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("path", ["/nope", "/cases/not-a-uuid",
+                                  "/cases/00000000-0000-4000-8000-000000000000"])
+def test_api_clients_still_get_problem_details(client: TestClient, path: str) -> None:
+    r = client.get(path, headers={"Accept": "application/json"})
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.status_code in (401, 404, 422) and r.json()["status"] == r.status_code
+    r = client.get(path)  # no Accept at all (curl, httpx)
+    assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_header_links_come_from_one_list(client: TestClient) -> None:
+    from oxkair.web.routes import NAV
+
+    html = client.get("/app/settings").text
+    for link in NAV:
+        assert f'href="{link.href}"' in html
+    assert 'href="/app/settings" aria-current="page"' in html

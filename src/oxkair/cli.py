@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,15 +17,16 @@ from rich.console import Console
 from rich.table import Table
 
 from oxkair.auth import cli as auth_cli
+from oxkair.cli_output import print_table
 from oxkair.cli_settings import cli_settings
 from oxkair.config import Settings
-from oxkair.errors import OxkairError
+from oxkair.errors import OxkairError, SetupError
 from oxkair.institutions.cli import app as institutions_app
 from oxkair.migrate.cli import app as migrate_app
 from oxkair.ops.cli import app as ops_app
 
 console = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one line per error, whatever its length
 
 # Locals are never shown in tracebacks: they hold connection parameters and passwords.
 app = typer.Typer(help="HIPAA-grade backend for Oxkair on Azure PostgreSQL.", no_args_is_help=True,
@@ -114,7 +118,22 @@ def db_upgrade() -> None:
     if settings.embedded:
         _server(settings).start()
     applied = upgrade(admin_params(settings), say=console.print)
-    console.print(f"applied: {', '.join(applied)}" if applied else "schema is up to date")
+    _print_applied(applied)
+
+
+def _print_applied(applied: list[str]) -> None:
+    """One migration a line, in the order applied: by number, except where a migration's
+    `-- depends:` line put it after a later-numbered one (said so)."""
+    if not applied:
+        console.print("schema is up to date")
+        return
+    console.print(f"applied {len(applied)} migration{'s' if len(applied) != 1 else ''}, in this order:")
+    highest = ""
+    for migration_id in applied:
+        number, _, name = migration_id.partition("_")
+        note = f"  (after {highest}: it depends on a later-numbered one)" if number < highest else ""
+        highest = max(highest, number)
+        console.print(f"  {number}  {name}{note}", markup=False, highlight=False)
 
 
 @db_app.command("status")
@@ -130,7 +149,7 @@ def db_status() -> None:
     table = Table("migration", "state")
     for state in states:
         table.add_row(state.id, "applied" if state.applied else "[yellow]pending[/]")
-    console.print(table)
+    print_table(console, table)
     if any(not s.applied for s in states):
         raise typer.Exit(1)
 
@@ -186,7 +205,7 @@ def audit_verify(
                       title=f"audit trail BROKEN ({len(report.problems)} problems)")
         for problem in report.problems:
             table.add_row(str(problem.lane), str(problem.seq), problem.problem)
-        console.print(table)
+        print_table(console, table)
     else:
         console.print(f"audit trail intact: {report.entries} entries verified")
         console.print(f"anchor (record it outside the database): {report.anchor}")
@@ -239,6 +258,30 @@ def audit_export(
 
 
 # ───────────────────────────────────────────────────────────────── serve
+_ANY_HOST = ("0.0.0.0", "::", "")  # noqa: S104 (what --host may say, not what we bind here)
+
+
+def _public_url(host: str, port: int) -> str:
+    """The base of email links for a server on host:port (all interfaces: this machine)."""
+    shown = "127.0.0.1" if host in _ANY_HOST else host
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
+def _require_free_port(host: str, port: int) -> None:
+    """Refuse a port something already listens on, the way uvicorn would bind it (SO_REUSEADDR:
+    a port in TIME_WAIT is free), before the embedded server or anything else starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise SetupError(f"port {port} is already in use on {host}: stop what uses it, "
+                                 "or choose another with --port") from None
+            raise SetupError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
@@ -257,11 +300,17 @@ def serve(
     from oxkair.schema.runner import upgrade
 
     settings = _settings()
+    _require_free_port(host, port)  # before anything starts: one line, exit 2
+    if "oxkair_public_url" not in settings.model_fields_set:
+        # Email links (verification, reset) point where this server listens, unless set.
+        url = _public_url(host, port)
+        settings = settings.model_copy(update={"oxkair_public_url": url})
+        os.environ["OXKAIR_PUBLIC_URL"] = url  # --workers N: each process reads the environment
     server = _server(settings) if settings.embedded else None
     started = server.start() if server else False
     try:
         applied = upgrade(admin_params(settings), say=console.print)
-        console.print(f"schema: {'applied ' + ', '.join(applied) if applied else 'up to date'}")
+        console.print(f"schema: {f'applied {len(applied)} migrations' if applied else 'up to date'}")
         if server:
             console.print(f"embedded PostgreSQL {server.status()['version']} on 127.0.0.1:{server.port}"
                           " (TLS only, verify-full)")
@@ -276,6 +325,9 @@ def serve(
         if not settings.oxkair_require_email_verification:
             err.print("[yellow]warning:[/] OXKAIR_REQUIRE_EMAIL_VERIFICATION=false: unverified addresses "
                       "can sign in (local trials only)")
+        console.print(f"email links: {settings.oxkair_public_url}"
+                      + ("" if "oxkair_public_url" in settings.model_fields_set or host not in _ANY_HOST
+                         else " (set OXKAIR_PUBLIC_URL to the address people reach)"))
         processes = workers or settings.oxkair_workers
         console.print(f"API on http://{host}:{port} ({processes} process{'es' if processes > 1 else ''})"
                       "  (emails: oxkair outbox); Ctrl-C to stop")

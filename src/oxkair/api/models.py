@@ -225,3 +225,22 @@ class CaseList(BaseModel):
 
 SUMMARY_COLUMNS = tuple(CaseSummary.model_fields)
 CASE_COLUMNS = tuple(CasePublic.model_fields)
+
+
+class CaseCounts(BaseModel):
+    counts: dict[str, int] = Field(description="the caller's cases per status (every status listed)")
+    total: int
+
+
+class CaseHistoryEntry(BaseModel):
+    at: datetime
+    action: Literal["created", "edited", "moved"]
+    actor_name: str | None = Field(description="who did it (their name; null if unknown)")
+    fields: list[str] = Field(description="the fields that changed (names only)")
+    status_from: str | None
+    status_to: str | None
+    provider_name: str | None = Field(description="the provider the case was sent to, when it was")
+
+
+class CaseHistory(BaseModel):
+    items: list[CaseHistoryEntry]

@@ -9,10 +9,12 @@ from typing import Any
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
+from oxkair.api.messages import field_errors, one_field
 from oxkair.auth.errors import AuthError
 
 log = logging.getLogger("oxkair.api")
@@ -87,18 +89,9 @@ def _database_problem(exc: psycopg.Error) -> JSONResponse:
     return problem_response(500, "internal error")
 
 
-def _wants_page(request: Request) -> bool:
-    """A browser navigating (not the pages' script, which asks for JSON): it gets an HTML page."""
-    accept = request.headers.get("accept", "")
-    return request.method in ("GET", "HEAD") and "text/html" in accept and "application/json" not in accept
-
-
-def _page(status: int, title: str, message: str) -> Response:
-    from oxkair.web.routes import render  # the pages import this module
-
-    page = render("error.html", page="error", title=title, message=message)
-    page.status_code = status
-    return page
+def wants_html(request: Request) -> bool:
+    """A browser navigating (GET, Accept: text/html), not the pages' script nor an API client."""
+    return request.method in ("GET", "HEAD") and "text/html" in request.headers.get("accept", "")
 
 
 def install(app: FastAPI) -> None:
@@ -113,12 +106,21 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(AuthError)
     async def _auth(request: Request, exc: AuthError) -> JSONResponse:
-        return problem_response(exc.status, exc.detail, headers=exc.headers or None)
+        extra: dict[str, Any] = {}
+        if exc.field:
+            extra["errors"] = one_field(exc.field, exc.detail)
+        if exc.code:
+            extra["code"] = exc.code
+        if exc.retry_after:
+            extra["retry_after"] = exc.retry_after
+        return problem_response(exc.status, exc.detail, headers=exc.headers or None, **extra)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code == 404 and _wants_page(request):
-            return _page(404, "Page not found", "There is no page at this address.")
+        if exc.status_code == 404 and wants_html(request):
+            from oxkair.web.routes import not_found  # the web package imports this module
+
+            return not_found()
         detail: str | None = exc.detail if isinstance(exc.detail, str) else None
         if detail == HTTPStatus(exc.status_code).phrase:
             detail = None
@@ -126,14 +128,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        if _wants_page(request):  # e.g. /app/cases/not-a-uuid typed or pasted into the address bar
-            return _page(404, "Page not found", "This link is not valid: there is nothing at this address.")
-        # Location and message only: the offending input may be a password.
-        errors = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-            for e in exc.errors()
-        ]
-        return problem_response(422, "the request is not valid", errors=errors)
+        if wants_html(request):  # e.g. a mangled link typed or pasted into the address bar
+            from oxkair.web.routes import not_found
+
+            return not_found()
+        # Where and what, in plain words (api/messages.py); never the input: it may be a password.
+        return problem_response(422, "the request is not valid", errors=field_errors(exc.errors()))
 
     @app.exception_handler(psycopg.Error)
     async def _database(request: Request, exc: psycopg.Error) -> JSONResponse:

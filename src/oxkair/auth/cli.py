@@ -45,16 +45,17 @@ def _owner_connection(settings: Settings) -> Any:
 @outbox_app.callback()
 def outbox_list(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(help="at most this many")] = 50,
+    limit: Annotated[int, typer.Option(min=1, help="show at most this many (the newest)")] = 50,
 ) -> None:
-    """List pending messages, bodies included (local use: the links to click are there)."""
+    """List pending messages, newest first, bodies included (local use: the links to click are
+    there), and how many are pending in all."""
     if ctx.invoked_subcommand is not None:
         return
-    from oxkair.auth.outbox import pending
+    from oxkair.auth.outbox import newest_pending
 
     with _owner_connection(load_settings()) as conn:
         conn.execute("SET ROLE oxkair_owner")
-        messages = pending(conn, limit)
+        messages, total = newest_pending(conn, limit)
     if not messages:
         console.print("outbox empty")
         return
@@ -69,7 +70,8 @@ def outbox_list(
         console.print(table)
         console.print(message.body, markup=False, highlight=False)
         console.rule()
-    console.print(f"{len(messages)} pending")
+    shown = f" (the newest {len(messages)} shown above; --limit shows more)" if total > len(messages) else ""
+    console.print(f"{total} pending in all{shown}, newest first")
 
 
 @outbox_app.command("send")

@@ -21,14 +21,14 @@ _TEMPLATES = {
     "verify": (
         "Verify your email address for Oxkair",
         "Welcome to Oxkair.\n\nTo verify your email address, open:\n{url}/verify-email?token={token}\n\n"
-        "or send this token to POST /auth/verify-email: {token}\n\n"
+        "or paste this code on the verification page: {token}\n\n"
         "The link works once and expires in {hours} hours. If you did not sign up, ignore this email.",
     ),
     "reset": (
         "Reset your Oxkair password",
         "Someone (we hope you) asked to reset your Oxkair password. To choose a new one, open:\n"
-        "{url}/reset-password?token={token}\n\nor send this token with the new password to "
-        "POST /auth/reset-password: {token}\n\nThe link works once and expires in {reset_minutes} "
+        "{url}/reset-password?token={token}\n\nor paste this code on the reset page: {token}\n\n"
+        "The link works once and expires in {reset_minutes} "
         "minutes. If you did not ask for it, ignore this email: your password is unchanged.",
     ),
     "signup_existing": (
@@ -91,11 +91,23 @@ class SmtpSender:
 
 
 def pending(conn: Any, limit: int = 100) -> list[Pending]:
+    """The oldest pending messages first (the order they are delivered in)."""
     rows = conn.execute(
         "SELECT id, to_address, subject, body, created_at, attempts, last_error FROM auth.outbox_pending(%s)",
         [limit],
     ).fetchall()
     return [Pending(*row) for row in rows]
+
+
+def newest_pending(conn: Any, limit: int) -> tuple[list[Pending], int]:
+    """The newest pending messages first (what `oxkair outbox` shows), and how many are pending."""
+    rows = conn.execute(
+        "SELECT id, to_address, subject, body, created_at, attempts, last_error"
+        " FROM auth.outbox_pending_newest(%s)",
+        [limit],
+    ).fetchall()
+    total = conn.execute("SELECT auth.outbox_pending_count()").fetchone()
+    return [Pending(*row) for row in rows], int(total[0]) if total else 0
 
 
 def deliver(conn: Any, sender: Sender, limit: int = 100) -> tuple[int, int]:

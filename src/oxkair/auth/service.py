@@ -12,7 +12,7 @@ from uuid import UUID
 import psycopg
 
 from oxkair.auth import mfa
-from oxkair.auth.errors import AuthError, unauthorized
+from oxkair.auth.errors import AuthError, unauthorized, wait_text
 from oxkair.auth.outbox import render
 from oxkair.auth.passwords import burn_time, hash_password, policy_problem, verify_password
 from oxkair.auth.runtime import AuthRuntime
@@ -91,7 +91,8 @@ class AuthService:
             [f"{what}:{client_addr or 'unknown'}", s.oxkair_login_rate_per_ip, s.oxkair_login_rate_window],
         ).fetchone()
         if row and row[0]:
-            raise AuthError(429, "too many attempts from this address; try again later", retry_after=row[0])
+            raise AuthError(429, f"too many attempts from this address; try again in {wait_text(row[0])}",
+                            retry_after=row[0], code="rate_limited")
 
     def _grant(
         self, session_id: str, user_id: str, email: str, aal: str, refresh: str, amr: list[str]
@@ -106,7 +107,7 @@ class AuthService:
         assert data.password is not None
         problem = policy_problem(data.password, self.settings.oxkair_password_min_length, data.email)
         if problem:
-            raise AuthError(422, problem)
+            raise AuthError(422, problem, field="password")
         with self._tx(None, client_addr) as conn:
             self._limit(conn, "signup", client_addr)
         password_hash = hash_password(data.password)
@@ -180,7 +181,7 @@ class AuthService:
     def reset_password(self, token: str, password: str, client_addr: str | None) -> None:
         problem = policy_problem(password, self.settings.oxkair_password_min_length)
         if problem:
-            raise AuthError(422, problem)
+            raise AuthError(422, problem, field="password")
         new_hash = hash_password(password)
         with self._tx(None, client_addr) as conn:
             self._limit(conn, "link", client_addr)
@@ -204,7 +205,8 @@ class AuthService:
         user_id, stored, user_email, confirmed, usable, mfa_enabled, locked = row
         if locked:
             burn_time(password)  # a locked known account answers as fast as a locked unknown one
-            raise AuthError(429, "too many failed sign-in attempts; try again later", retry_after=locked)
+            raise AuthError(429, f"too many failed sign-in attempts; try again in {wait_text(locked)}",
+                            retry_after=locked, code="locked")
         valid, new_hash = verify_password(password, stored)
         if not valid:
             with self._tx(None, client_addr) as conn:
@@ -228,8 +230,9 @@ class AuthService:
                 "email_not_verified",
                 AuthError(
                     403,
-                    "email address not verified: follow the link we sent (POST /auth/recover with "
-                    '"purpose": "email_verification" sends a new one)',
+                    "your email address is not verified yet: open the link in the email we sent you,"
+                    " or ask for a new one",
+                    code="email_not_verified",
                 ),
             )
         with self._tx(None, client_addr) as conn:
@@ -315,7 +318,7 @@ class AuthService:
                         s.oxkair_lockout_max_seconds,
                     ],
                 )
-            raise AuthError(401, "invalid code")
+            raise AuthError(401, "this code is not right; check your authenticator app", field="code")
         return self._grant(
             str(done[0]),
             str(done[1]),
@@ -362,6 +365,67 @@ class AuthService:
         user["aal"] = claims.get("aal")
         return user
 
+    # ── the settings page (signed in): password change, sessions
+    def change_password(
+        self, claims: Mapping[str, Any], current: str, new: str, client_addr: str | None
+    ) -> int:
+        """The current password, then the new one; every other session ends. Wrong current
+        passwords count towards the sign-in lockout (a stolen token must not be a way to
+        guess the password). Returns how many other sessions were ended."""
+        s = self.settings
+        user_id = str(claims["sub"])
+        with self._tx(claims, client_addr) as conn:
+            self._limit(conn, "password", client_addr)
+            row = conn.execute(
+                "SELECT password_hash, email, locked_seconds FROM auth.my_credentials()"
+            ).fetchone()
+        if row is None:
+            raise unauthorized()
+        stored, email, locked = row
+        if locked:
+            burn_time(current)
+            raise AuthError(429, f"too many wrong passwords; try again in {wait_text(locked)}",
+                            retry_after=locked, code="locked")
+        if not stored:
+            raise AuthError(400, "this account has no password here: it signs in through your organisation")
+        valid, _ = verify_password(current, stored)
+        if not valid:
+            with self._tx(None, client_addr) as conn:
+                conn.execute(
+                    "SELECT auth.record_login_failure(%s, %s, %s, %s, %s, %s)",
+                    [email, user_id, "bad_current_password", s.oxkair_lockout_threshold,
+                     s.oxkair_lockout_base_seconds, s.oxkair_lockout_max_seconds],
+                )
+            raise AuthError(403, "the current password is not right", field="current_password")
+        if new == current:
+            raise AuthError(422, "choose a password different from the current one", field="new_password")
+        problem = policy_problem(new, s.oxkair_password_min_length, email)
+        if problem:
+            raise AuthError(422, problem, field="new_password")
+        new_hash = hash_password(new)
+        with self._tx(claims, client_addr) as conn:
+            result = conn.execute("SELECT auth.change_password(%s, %s)", [stored, new_hash]).fetchone()
+        ended = result[0] if result else None
+        if ended is None:
+            raise AuthError(409, "your password was changed meanwhile; sign in again")
+        self.rt.sessions.forget(*(str(e) for e in ended))
+        return len(ended)
+
+    def sessions(self, claims: Mapping[str, Any], client_addr: str | None) -> list[dict[str, Any]]:
+        with self._tx(claims, client_addr) as conn:
+            cur = conn.execute(
+                "SELECT id, created_at, last_seen_at, aal, host(client_addr) AS client_addr, user_agent,"
+                " current FROM auth.my_sessions()"
+            )
+            names = [c.name for c in cur.description or []]
+            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def logout_others(self, claims: Mapping[str, Any], client_addr: str | None) -> int:
+        with self._tx(claims, client_addr) as conn:
+            ended = [str(r[0]) for r in conn.execute("SELECT * FROM auth.logout_others()")]
+        self.rt.sessions.forget(*ended)
+        return len(ended)
+
     # ── MFA changes (signed in)
     def mfa_enroll(self, claims: Mapping[str, Any], client_addr: str | None) -> Enrollment:
         secret = mfa.new_secret()
@@ -385,7 +449,7 @@ class AuthService:
                 ).fetchone()
                 ok = bool(result and result[0])
         if not ok:
-            raise AuthError(401, "invalid code")
+            raise AuthError(401, "this code is not right; check your authenticator app", field="code")
         self.rt.sessions.forget(str(claims.get("session_id")))
         access, ttl = self.rt.tokens.issue(
             user_id=str(claims["sub"]),

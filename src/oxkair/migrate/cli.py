@@ -13,6 +13,7 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
 
+from oxkair.cli_output import print_table
 from oxkair.cli_settings import cli_settings
 from oxkair.config import Settings
 from oxkair.errors import OxkairError
@@ -77,12 +78,15 @@ def _print_plan(plan: Any) -> None:
     for t in plan.tables:
         tables.add_row(t.name, "yes" if t.exists else "[red]no[/]", "" if t.rows is None else str(t.rows),
                        ", ".join(t.missing_columns))
-    console.print(tables)
+    print_table(console, tables)
     problems = Table("table", "action", "problem", "rows", "examples (ids)", title="problems")
     for f in plan.findings:
         problems.add_row(f.table, "[red]quarantine[/]" if f.kind == "quarantine" else "[yellow]flag[/]",
                          f.reason, str(len(f.ids)), ", ".join(f.ids[:3]))
-    console.print(problems if plan.findings else "no problems found")
+    if plan.findings:
+        print_table(console, problems)
+    else:
+        console.print("no problems found")
     for problem in plan.blocking:
         console.print(f"[red]blocking:[/] {problem}")
     console.print(f"run would quarantine {plan.would_quarantine} rows" if plan.would_quarantine
@@ -170,7 +174,7 @@ def _print_summary(result: Any) -> None:
         rate = f"{t.migrated / t.seconds:,.0f}" if t.seconds > 0 else ""
         table.add_row(t.table, str(t.source_rows), str(t.migrated), str(t.quarantined), str(t.excluded),
                       "[green]yes[/]" if t.balanced else "[red]NO[/]", rate)
-    console.print(table)
+    print_table(console, table)
     if result.report_path:
         console.print(f"quarantine report: {result.report_path}")
     if result.archive_dir:
@@ -212,7 +216,7 @@ def verify_cmd(
         for c in checks:
             table.add_row(c.table, str(c.compared), str(c.matched), str(c.quarantined),
                           f"[red]{c.mismatch_count}[/]" if c.mismatch_count else "0", c.target_sha256[:16])
-        console.print(table)
+        print_table(console, table)
         for c in checks:
             for m in c.mismatches:
                 cols = f" (columns: {', '.join(m.columns)})" if m.columns else ""
@@ -247,14 +251,17 @@ def status_cmd(
         for s in states:
             table.add_row(s.table, s.phase, f"{s.chunks_done}/{s.chunks_total}", str(s.source_rows),
                           str(s.migrated), str(s.quarantined), str(s.excluded), str(s.flagged))
-        console.print(table if states else "no migration has started")
+        if states:
+            print_table(console, table)
+        else:
+            console.print("no migration has started")
         if per_chunk:
             detail = Table("table", "chunk", "from id", "to id", "done", "rows", "seconds", title="chunks")
             for c in per_chunk:
                 detail.add_row(c["table"], str(c["chunk"]), c["lo"] or "start", c["hi"] or "end",
                                "yes" if c["done"] else "[yellow]no[/]", str(c["rows"] or ""),
                                f"{c['seconds']:.2f}" if c["seconds"] else "")
-            console.print(detail)
+            print_table(console, detail)
         if run:
             console.print(f"last run #{run['id']} from {run['source']}: started {run['started_at']}, "
                           f"{'finished ' + run['finished_at'] if run['finished_at'] else 'unfinished'}"

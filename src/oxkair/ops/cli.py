@@ -19,6 +19,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from oxkair.cli_output import print_table
 from oxkair.config import Settings
 from oxkair.errors import OxkairError
 
@@ -129,7 +130,7 @@ def list_(from_: FromOption = None, as_json: Annotated[bool, typer.Option("--jso
                       str(sum(t.rows for t in m.tables.values())) if m else "?",
                       str(m.file_bytes) if m else "?", m.key_id if m else "?",
                       f"[red]{b.problem}[/]" if b.problem else "complete")
-    console.print(table)
+    print_table(console, table)
 
 
 @contextmanager
@@ -216,7 +217,7 @@ def prune(
     for backup, tiers in sorted(decision.items()):
         table.add_row(backup, ", ".join(tiers) if tiers else
                       ("[yellow]would be pruned[/]" if dry_run else "[red]pruned[/]"))
-    console.print(table)
+    print_table(console, table)
 
 
 @app.command("check")
@@ -243,7 +244,7 @@ def check(as_json: Annotated[bool, typer.Option("--json", help="machine-readable
             for c in controls:
                 table.add_row(f"{c.title}\n[dim]{c.id}[/]", f"[{colour[c.status]}]{c.status.upper()}[/]",
                               c.evidence)
-            console.print(table)
+            print_table(console, table)
         s = report.summary()
         console.print(f"{report.server}: {s['pass']} pass, {s['fail']} fail, {s['unknown']} unknown")
     if report.failed:

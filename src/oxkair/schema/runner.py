@@ -35,6 +35,8 @@ OLD_CHAIN_IDS = frozenset([
     "0051_audit_trigger_skips_bulk_load", "0052_case_invariants_bulk_load",
     "0053_verified_membership", "0054_audit_writers", "0055_membership_helper_cached_plan",
     "0056_outbox_readers", "0057_recover_same_work", "0058_idempotency_keys",
+    "0090_account_settings", "0091_case_history", "0092_institution_search_abbreviations",
+    "0093_outbox_newest_first",
 ])
 BASELINE_MARK = "_baseline_"  # baseline files are named 00NN_baseline_<area>.sql
 REBUILD = ("oxkair local stop && rm -rf .oxkair && oxkair db upgrade"

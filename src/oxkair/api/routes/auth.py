@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import BaseModel, ConfigDict, Field
 
 from oxkair.api.deps import Claims, ClientAddr, CurrentUser, Service
+from oxkair.auth import mfa
 from oxkair.auth.errors import AuthError
 from oxkair.auth.service import SignupData
 from oxkair.auth.tokens import TOKEN_TYPE
@@ -95,6 +97,26 @@ class EnrollResponse(BaseModel):
     factor_type: str = "totp"
     secret: str
     otpauth_uri: str
+    qr_modules: list[str] = Field(description="the URI's QR code: rows of 0/1 (dark) modules, no quiet zone")
+
+
+class PasswordChange(Strict):
+    current_password: Secret
+    new_password: Secret
+
+
+class SessionPublic(BaseModel):
+    id: UUID
+    created_at: datetime
+    last_seen_at: datetime
+    aal: str
+    client_addr: str | None
+    user_agent: str | None
+    current: bool
+
+
+class SessionList(BaseModel):
+    items: list[SessionPublic]
 
 
 class ConfirmResponse(BaseModel):
@@ -141,7 +163,7 @@ def signup(
             raise AuthError(409, "already signed in")
         return Message(message=service.complete_profile(claims, data, addr))
     if not body.password:
-        raise AuthError(422, "a password is required")
+        raise AuthError(422, "a password is required", field="password")
     return Message(message=service.signup(data, addr))
 
 
@@ -165,13 +187,36 @@ def logout(
     claims: Claims,
     service: Service,
     addr: ClientAddr,
-    scope: Annotated[Literal["session", "all"], Query()] = "session",
+    scope: Annotated[Literal["session", "all", "others"], Query()] = "session",
 ) -> Response:
-    """End this session, or (scope=all) every session of the user."""
+    """End this session, every session of the user (scope=all), or every one but this
+    (scope=others: "sign out everywhere else")."""
     if "session_id" not in claims:
         raise AuthError(400, "tokens of the external issuer are ended there")
-    service.logout(claims, scope == "all", addr)
+    if scope == "others":
+        service.logout_others(claims, addr)
+    else:
+        service.logout(claims, scope == "all", addr)
     return Response(status_code=204)
+
+
+@router.get("/sessions", response_model=SessionList)
+def sessions(claims: Claims, service: Service, addr: ClientAddr) -> SessionList:
+    """The caller's live sessions, most recently used first; `current` marks this one."""
+    if "session_id" not in claims:
+        raise AuthError(400, "sessions of the external issuer are listed there")
+    return SessionList(items=[SessionPublic(**row) for row in service.sessions(claims, addr)])
+
+
+@router.post("/password", response_model=Message)
+def change_password(body: PasswordChange, claims: Claims, service: Service, addr: ClientAddr) -> Message:
+    """Change the password: the current one, then the new one (the same policy as signup).
+    Every other session is signed out; this one stays."""
+    if "session_id" not in claims:
+        raise AuthError(400, "accounts of the external issuer change their password there")
+    ended = service.change_password(claims, body.current_password, body.new_password, addr)
+    others = f"{ended} other session{'s' if ended != 1 else ''}" if ended else "no other session"
+    return Message(message=f"password changed; {others} signed out")
 
 
 @router.get("/user", response_model=AccountPublic)
@@ -204,7 +249,8 @@ def mfa_enroll(current: CurrentUser, claims: Claims, service: Service, addr: Cli
     if current.external:
         raise AuthError(400, "accounts of the external issuer use its MFA")
     enrollment = service.mfa_enroll(claims, addr)
-    return EnrollResponse(secret=enrollment.secret, otpauth_uri=enrollment.otpauth_uri)
+    return EnrollResponse(secret=enrollment.secret, otpauth_uri=enrollment.otpauth_uri,
+                          qr_modules=mfa.qr_modules(enrollment.otpauth_uri))
 
 
 @router.post("/mfa/verify", response_model=TokenResponse | ConfirmResponse)
@@ -219,7 +265,7 @@ def mfa_verify(
     it: confirm an enrolment with a code; answers recovery codes and an aal2 access token."""
     if body.mfa_token:
         if not (body.code or body.recovery_code):
-            raise AuthError(422, "a code or a recovery code is required")
+            raise AuthError(422, "a code or a recovery code is required", field="code")
         grant = service.mfa_challenge(
             body.mfa_token, body.code, body.recovery_code, addr, _user_agent(request)
         )
@@ -231,7 +277,7 @@ def mfa_verify(
     if "session_id" not in claims:
         raise AuthError(400, "accounts of the external issuer use its MFA")
     if not body.code:
-        raise AuthError(422, "a code is required")
+        raise AuthError(422, "a code is required", field="code")
     confirmation = service.mfa_confirm(claims, body.code, addr)
     return ConfirmResponse(
         recovery_codes=confirmation.recovery_codes,

@@ -20,16 +20,30 @@ from oxkair.api.deps import Db
 from oxkair.api.models import (
     CASE_COLUMNS,
     JSON_FIELDS,
+    STATUSES,
+    SUMMARY_COLUMNS,
+    CaseCounts,
     CaseCreate,
+    CaseHistory,
+    CaseHistoryEntry,
     CaseList,
     CasePublic,
     CaseTransition,
     CaseUpdate,
+    NoNul,
     Status,
     WorkflowStatus,
 )
 from oxkair.api.problems import Problem
-from oxkair.api.worklist import encode_cursor, worklist_query
+from oxkair.api.worklist import (
+    Order,
+    Sort,
+    counts_query,
+    encode_cursor,
+    sorted_cursor,
+    sorted_worklist_query,
+    worklist_query,
+)
 
 router = APIRouter(prefix="/cases", tags=["cases"], responses=PROBLEMS)
 
@@ -133,29 +147,61 @@ def create_case(body: CaseCreate, db: Db, request: Request, response: Response,
         return _answer(conn, request, row)
 
 
+SearchText = Annotated[str, Query(min_length=1, max_length=100, description="part of a case number or MRN"),
+                      NoNul]
+
+
 @router.get("", response_model=CaseList)
 def list_cases(
     db: Db,
     request: Request,
     status: Annotated[Status | None, Query()] = None,
     workflow_status: Annotated[WorkflowStatus | None, Query()] = None,
+    q: SearchText | None = None,
+    sort: Annotated[Sort, Query(description="the column to sort by")] = "created_at",
+    order: Annotated[Order, Query()] = "desc",
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_\-]+$")] = None,
+    cursor: Annotated[str | None, Query(max_length=400, pattern=r"^[A-Za-z0-9_\-]+$")] = None,
 ) -> Response:
-    """The caller's worklist, newest first: cases they created and cases assigned to them."""
-    statement, params = worklist_query(limit, status=status, workflow_status=workflow_status, cursor=cursor)
+    """The caller's worklist (cases they created and cases assigned to them), newest first or
+    by `sort`/`order`; `q` finds a part of a case number or MRN; keyset pages (`cursor`)."""
+    newest_first = sort == "created_at" and order == "desc"
+    if newest_first:
+        statement, params = worklist_query(limit, status=status, workflow_status=workflow_status,
+                                           cursor=cursor, q=q)
+    else:
+        statement, params = sorted_worklist_query(limit, sort, order, status=status,
+                                                  workflow_status=workflow_status, cursor=cursor, q=q)
     # BEGIN, the RLS scope, the page with its access-log entry and COMMIT in one round trip; the
     # log is committed before the answer is built.
     rows = db.fetch_committed(statement, params)
     more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if more else None
-    page = {"items": rows, "next_cursor": encode_cursor(last["created_at"], last["id"]) if last else None}
+    if newest_first:
+        next_cursor = encode_cursor(last["created_at"], last["id"]) if last else None
+    else:
+        next_cursor = sorted_cursor(sort, order, last["sort_key"], last["id"]) if last else None
+        rows = [{c: row[c] for c in SUMMARY_COLUMNS} for row in rows]
+    page = {"items": rows, "next_cursor": next_cursor}
     # Serialised here, in this thread: returned as data, FastAPI would validate and serialise it
     # in a second thread-pool hop. The rows are CaseSummary's columns as the database typed
     # them (SUMMARY_COLUMNS, in order), so pydantic's serialiser writes the same JSON a
     # validated CaseList would (tests/test_api_cases.py checks it against the model).
     return Response(to_json(page), media_type="application/json")
+
+
+@router.get("/counts", response_model=CaseCounts)
+def count_cases(db: Db, q: SearchText | None = None) -> CaseCounts:
+    """How many of the caller's cases are in each status (no PHI: not an access-log read)."""
+    statement, params = counts_query(q)
+    with db.transaction() as conn:
+        rows = conn.execute(statement, params).fetchall()
+    counts = {status: 0 for status in STATUSES}
+    for status, count in rows:
+        if status in counts:
+            counts[status] = count
+    return CaseCounts(counts=counts, total=sum(count for _, count in rows))
 
 
 @router.get("/{case_id}", response_model=CasePublic)
@@ -198,3 +244,18 @@ def transition_case(case_id: UUID, body: CaseTransition, db: Db, request: Reques
         if row is None and _visible(conn, case_id):
             raise Problem(409, "you cannot move this case from its current status")
         return _answer(conn, request, row)
+
+
+@router.get("/{case_id}/history", response_model=CaseHistory)
+def case_history(case_id: UUID, db: Db) -> CaseHistory:
+    """Who did what to the case, and when, newest first, from the audit trail: created, edited
+    (which fields; never their values), moved (from, to; the provider it was sent to). 404 for
+    a case the caller cannot read: the database function answers only for those."""
+    with db.transaction() as conn, conn.cursor(row_factory=dict_row) as cur:
+        if not _visible(conn, case_id):
+            raise Problem(404, NOT_FOUND)
+        rows = cur.execute(
+            "SELECT at, action, actor_name, fields, status_from, status_to, provider_name"
+            " FROM public.case_history(%s)", [case_id]
+        ).fetchall()
+    return CaseHistory(items=[CaseHistoryEntry(**row) for row in rows])

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from psycopg import Connection
+from pydantic import BaseModel, ConfigDict, Field
 
 from oxkair.api.casework import PROBLEMS
 from oxkair.api.deps import SettingsDep, _bearer, client_addr, get_claims
@@ -67,9 +68,25 @@ def search(q: Q, db: SearchDb, settings: SettingsDep) -> InstitutionList:
     return InstitutionList(items=[InstitutionHit(id=r[0], name=r[1], score=r[2]) for r in rows])
 
 
-@router.get("/suggest", response_model=SuggestionList, openapi_extra=OPTIONAL_TOKEN)
-def suggest(email: EmailQ, db: SearchDb, settings: SettingsDep) -> SuggestionList:
-    """The institutions whose email domain is the address's (john.doe@mayoclinic.org → Mayo Clinic)."""
+class SuggestRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Annotated[str, Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$"), NoNul]
+
+
+def _suggest(email: str, db: Rls, settings: Settings) -> SuggestionList:
     with _searching(db, settings) as conn:
         rows = conn.execute("SELECT id, name FROM public.suggest_institutions(%s)", [email]).fetchall()
     return SuggestionList(items=[InstitutionSuggestion(id=r[0], name=r[1]) for r in rows])
+
+
+@router.post("/suggest", response_model=SuggestionList, openapi_extra=OPTIONAL_TOKEN)
+def suggest(body: SuggestRequest, db: SearchDb, settings: SettingsDep) -> SuggestionList:
+    """The institutions whose email domain is the address's (john.doe@mayoclinic.org → Mayo Clinic).
+    POST: an address in a query string would land in proxy and server logs."""
+    return _suggest(body.email, db, settings)
+
+
+@router.get("/suggest", response_model=SuggestionList, openapi_extra=OPTIONAL_TOKEN, deprecated=True)
+def suggest_by_query(email: EmailQ, db: SearchDb, settings: SettingsDep) -> SuggestionList:
+    """The same as POST /institutions/suggest, for older clients; it puts the address in the URL."""
+    return _suggest(email, db, settings)

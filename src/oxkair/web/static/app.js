@@ -1,30 +1,34 @@
 // Oxkair pages: a small client of the JSON API. Tokens live in sessionStorage (this tab only;
 // see docs/web.md); no inline scripts, so the strict Content-Security-Policy holds.
+// This file: the API client, forms and their errors, the pages before sign-in, the header.
+// cases.js (worklist, case) and settings.js add the signed-in pages to PAGES.
 "use strict";
 
 const store = window.sessionStorage;
-const $ = (sel) => document.querySelector(sel);
+const $ = (sel, root) => (root || document).querySelector(sel);
 const STATUS_LABELS = {
   INCOMPLETE: "Incomplete",
   PENDING_CODER_REVIEW: "Pending coder review",
   PENDING_PROVIDER_REVIEW: "Pending provider review",
   PENDING_BILLING: "Pending billing",
 };
+const PAGES = {};
+
+// "invalid email or password" → "Invalid email or password."
+function sentence(text) {
+  const t = String(text || "").trim();
+  if (!t) return t;
+  return t[0].toUpperCase() + t.slice(1) + (/[.?!]$/.test(t) ? "" : ".");
+}
 
 function say(text, isError) {
   const box = $("#message");
   if (!box) return;
-  box.textContent = text || "";
+  box.textContent = text ? sentence(text) : "";
   box.classList.toggle("error", Boolean(isError));
 }
 
-function problemText(body, status) {
-  if (body && body.errors && body.errors.length) {
-    return body.errors.map((e) => `${e.loc.slice(1).join(".")}: ${e.msg}`).join("; ");
-  }
-  return (body && (body.detail || body.title)) || `request failed (${status})`;
-}
-
+// ── the API client
 function saveGrant(grant) {
   store.setItem("access_token", grant.access_token);
   if (grant.refresh_token) store.setItem("refresh_token", grant.refresh_token);
@@ -35,12 +39,21 @@ async function refresh() {
   if (!token) return false;
   const r = await fetch("/auth/token/refresh", {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify({ refresh_token: token }),
   });
   if (!r.ok) return false;
   saveGrant(await r.json());
   return true;
+}
+
+class ApiError extends Error {
+  constructor(problem, status) {
+    super(sentence((problem && (problem.detail || problem.title)) || `The request failed (${status}).`));
+    this.status = status;
+    this.problem = problem || {};
+    this.fieldErrors = (problem && problem.errors) || [];
+  }
 }
 
 // fetch() of the JSON API with the access token; one refresh on 401, then back to sign-in.
@@ -50,28 +63,143 @@ async function api(method, path, body, retried) {
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (r.status === 401 && token && !retried) {
+  // A 401 about the token says so (WWW-Authenticate); a wrong code or password is another 401.
+  if (r.status === 401 && token && !retried && r.headers.get("WWW-Authenticate")) {
     if (await refresh()) return api(method, path, body, true);
-    store.clear();
-    window.location.assign("/login");
-    throw new Error("signed out");
+    leave("/login");
+    throw new Error("Your session has ended; sign in again.");
   }
   const data = r.status === 204 ? null : await r.json().catch(() => null);
-  if (!r.ok) {
-    const err = new Error(problemText(data, r.status));
-    err.status = r.status;
-    throw err;
-  }
+  if (!r.ok) throw new ApiError(data, r.status);
   return data;
 }
 
+// Navigation the page itself starts (sign-out, after a save): no "unsaved changes" question.
+let leaving = false;
+function leave(url) {
+  leaving = true;
+  if (url === "/login") store.clear();
+  window.location.assign(url);
+}
+
+// ── forms: plain-language errors next to their fields (aria-describedby, aria-invalid)
+function fieldFor(form, name) {
+  const el = form.elements.namedItem(name) || (name && document.getElementById(name));
+  if (!el) return null;
+  if (el instanceof RadioNodeList) return el[0] ? el[0].closest("fieldset") : null;
+  return el;
+}
+
+function describedBy(el, id, add) {
+  const ids = new Set((el.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean));
+  if (add) ids.add(id);
+  else ids.delete(id);
+  if (ids.size) el.setAttribute("aria-describedby", [...ids].join(" "));
+  else el.removeAttribute("aria-describedby");
+}
+
+function setFieldError(el, text) {
+  const id = `${el.id || el.name}-error`;
+  let box = document.getElementById(id);
+  if (!box) {
+    box = document.createElement("p");
+    box.id = id;
+    box.className = "field-error";
+    (el.closest(".field") || el.parentElement).append(box);
+  }
+  box.textContent = sentence(text);
+  box.hidden = false;
+  el.setAttribute("aria-invalid", "true");
+  describedBy(el, id, true);
+}
+
+function clearFieldError(el) {
+  const id = `${el.id || el.name}-error`;
+  const box = document.getElementById(id);
+  if (box) box.remove();
+  el.removeAttribute("aria-invalid");
+  describedBy(el, id, false);
+}
+
+function clearErrors(form) {
+  for (const el of form.querySelectorAll("[aria-invalid]")) clearFieldError(el);
+}
+
+// Places each {field, msg} next to its field; the rest go to the message line. True if any.
+function showFieldErrors(form, errors, summary) {
+  const loose = [];
+  let first = null;
+  for (const e of errors) {
+    const el = form && fieldFor(form, e.field);
+    if (el) {
+      setFieldError(el, e.msg);
+      first = first || el;
+    } else {
+      loose.push(sentence(e.msg));
+    }
+  }
+  if (first) {
+    say(summary || "Please correct the marked fields.", true);
+    (first.matches("fieldset") ? first.querySelector("input") : first).focus();
+  } else if (loose.length) {
+    say(loose.join(" "), true);
+  }
+  return Boolean(first || loose.length);
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+// The browser's own checks (required, minlength, type=email), in our words and places.
+function checkForm(form) {
+  const errors = [];
+  for (const el of form.elements) {
+    if (!el.name || el.disabled || el.type === "radio" || el.type === "checkbox") continue;
+    const value = el.value.trim();
+    if (el.required && !value) errors.push({ field: el.name, msg: el.dataset.required || "This is required." });
+    else if (value && el.type === "email" && !EMAIL.test(value)) {
+      errors.push({ field: el.name, msg: "Enter an email address, like name@example.org." });
+    } else if (value && el.minLength > 0 && el.value.length < el.minLength) {
+      errors.push({ field: el.name, msg: `Use at least ${el.minLength} characters.` });
+    }
+  }
+  return errors;
+}
+
+// A form's submit: clears old messages, checks fields, runs `fn`; errors land next to fields.
+function onSubmit(form, fn) {
+  form.noValidate = true;
+  form.addEventListener("input", (event) => {
+    const el = event.target.closest("[aria-invalid]") || event.target.closest("fieldset[aria-invalid]");
+    if (el) clearFieldError(el);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    say("");
+    const errors = checkForm(form);
+    if (errors.length) {
+      showFieldErrors(form, errors);
+      return;
+    }
+    Promise.resolve(fn(event)).catch((e) => showError(e, form));
+  });
+}
+
+function showError(e, form) {
+  if (e instanceof ApiError && e.fieldErrors.length && showFieldErrors(form, e.fieldErrors)) return;
+  say(e.message, true);
+}
+
+// For actions outside a form (buttons): messages only.
 function guard(fn) {
   return (event) => {
     if (event) event.preventDefault();
-    Promise.resolve(fn(event)).catch((e) => say(e.message, true));
+    say("");
+    Promise.resolve(fn(event)).catch((e) => showError(e, null));
   };
 }
 
+// ── small helpers
 function applyTheme(theme) {
   document.documentElement.dataset.theme = theme === "dark" ? "dark" : "light";
 }
@@ -92,292 +220,203 @@ function option(value, label, selected) {
   return o;
 }
 
-// ── signup: search-as-you-type and the email domain's suggestion, pre-selected
+function el(tag, text, attrs) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = text;
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  return node;
+}
+
+function when(value) {
+  return value ? new Date(value).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
+}
+
+function day(value) {
+  // Dates of service are stored as midnight UTC: shown as that calendar day.
+  return value ? new Date(value).toLocaleDateString(undefined, { timeZone: "UTC", dateStyle: "medium" }) : "—";
+}
+
+// ── signup: search-as-you-type and the email domain's suggestion
 function initSignup() {
+  const form = $("#signup-form");
   const select = $("#institution");
-  let suggested = [];
   let searchSeq = 0;
-  function fill(items, preselect) {
+  function fill(items) {
     const keep = select.value;
     select.replaceChildren();
     const seen = new Set();
-    for (const it of [...suggested, ...items]) {
+    for (const it of items) {
       if (seen.has(it.id)) continue;
       seen.add(it.id);
       select.append(option(it.id, it.name, false));
     }
-    if (preselect && select.options.length) select.options[0].selected = true;
-    else if (keep && seen.has(keep)) select.value = keep;
+    if (keep && seen.has(keep)) select.value = keep;
+    else if (items.length === 1) select.value = items[0].id;
   }
   const search = debounce(async () => {
     const q = $("#institution-search").value.trim();
     const seq = ++searchSeq;
-    if (q.length < 2) return fill([], false);
+    if (q.length < 2) return;
     try {
       const data = await api("GET", `/institutions/search?q=${encodeURIComponent(q)}`);
-      if (seq === searchSeq) fill(data.items, !suggested.length && !select.value);
+      if (seq !== searchSeq) return;
+      // A new search replaces the list, the email's suggestion included: it is not pinned.
+      $("#institution-suggestion").textContent = "";
+      fill(data.items);
+      $("#institution-count").textContent = data.items.length
+        ? `${data.items.length} found` : "No institution matches; try another spelling or fewer words.";
     } catch (e) {
       say(e.message, true);
     }
   }, 150);
   $("#institution-search").addEventListener("input", search);
+  let askedFor = null;
   const suggest = async () => {
-    const email = $("#email").value.trim();
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) return;
-    const data = await api("GET", `/institutions/suggest?email=${encodeURIComponent(email)}`);
-    suggested = data.items;
-    if (suggested.length) {
-      fill([], true);
-      say(`Suggested from your email: ${suggested[0].name}`);
-    }
+    const email = $("#email").value.trim().toLowerCase();
+    if (!EMAIL.test(email) || email === askedFor) return; // once per change of the address
+    askedFor = email;
+    const data = await api("POST", "/institutions/suggest", { email });
+    if (!data.items.length) return;
+    // First in the list and chosen unless the user already chose; a later search replaces it.
+    const listed = [...select.options].map((o) => ({ id: o.value, name: o.textContent }));
+    fill([...data.items, ...listed]);
+    if (!select.value) select.value = data.items[0].id;
+    $("#institution-suggestion").textContent = `Suggested from your email: ${data.items[0].name}`;
   };
-  $("#email").addEventListener("change", guard(suggest));
-  $("#email").addEventListener("blur", guard(suggest));
-  $("#signup-form").addEventListener("submit", guard(async () => {
-    const f = new FormData($("#signup-form"));
-    if (!select.value) throw new Error("choose your institution");
+  $("#email").addEventListener("change", () => suggest().catch((e) => say(e.message, true)));
+  onSubmit(form, async () => {
+    const f = new FormData(form);
+    if (!select.value) {
+      showFieldErrors(form, [{ field: "institution_id", msg: "Choose your institution: search for it above." }]);
+      return;
+    }
     const body = {
-      email: f.get("email"),
+      email: f.get("email").trim(),
       password: f.get("password"),
-      first_name: f.get("first_name"),
-      last_name: f.get("last_name"),
+      first_name: f.get("first_name").trim(),
+      last_name: f.get("last_name").trim(),
       user_category: f.get("user_category"),
       institution_id: select.value,
     };
     const data = await api("POST", "/auth/signup", body);
     say(data.message);
-    $("#signup-form").hidden = true;
-  }));
+    form.hidden = true;
+  });
 }
 
 // ── email verification: the link's token, or one pasted from the email
 function initVerify() {
+  const form = $("#verify-form");
   const token = new URLSearchParams(window.location.search).get("token");
   const verify = async (value) => {
     await api("POST", "/auth/verify-email", { token: value });
     say("Your email address is verified. You can sign in now.");
-    $("#verify-form").hidden = true;
+    form.hidden = true;
   };
   if (token) {
     $("#token").value = token;
-    guard(() => verify(token))();
+    verify(token).catch((e) => showError(e, form));
   }
-  $("#verify-form").addEventListener("submit", guard(() => verify($("#token").value.trim())));
+  onSubmit(form, () => verify($("#token").value.trim()));
 }
 
 // ── password recovery: ask for a link; then set a new password with the link's token
 function initRecover() {
-  $("#recover-form").addEventListener("submit", guard(async () => {
+  const form = $("#recover-form");
+  onSubmit(form, async () => {
     await api("POST", "/auth/recover", { email: $("#email").value.trim() });
     // The same answer whether or not the address has an account (no enumeration).
     say("If an account uses this address, a reset link is on its way.");
-    $("#recover-form").hidden = true;
-  }));
+    form.hidden = true;
+  });
 }
 
 function initReset() {
+  const form = $("#reset-form");
   const token = new URLSearchParams(window.location.search).get("token");
   if (token) $("#token").value = token;
-  $("#reset-form").addEventListener("submit", guard(async () => {
+  onSubmit(form, async () => {
     if ($("#password").value !== $("#password2").value) {
-      say("The two passwords differ.", true);
+      showFieldErrors(form, [{ field: "password2", msg: "The two passwords differ." }]);
       return;
     }
     await api("POST", "/auth/reset-password", { token: $("#token").value.trim(), password: $("#password").value });
     say("Your password is changed. You can sign in now.");
-    $("#reset-form").hidden = true;
-  }));
+    form.hidden = true;
+  });
+}
+
+// A new verification link for an address (the same answer whether or not it has an account).
+async function resendVerification(email) {
+  await api("POST", "/auth/recover", { email, purpose: "email_verification" });
+  say("If this address has an account waiting for verification, a new link is on its way. Check your email.");
 }
 
 // ── sign-in, with the MFA step when the account has TOTP
 function initLogin() {
   let mfaToken = null;
+  const form = $("#login-form");
+  const resend = $("#resend-verification");
   const done = (grant) => {
     saveGrant(grant);
-    window.location.assign("/app/worklist");
+    leave("/app/worklist");
   };
-  $("#login-form").addEventListener("submit", guard(async () => {
-    const f = new FormData($("#login-form"));
-    const data = await api("POST", "/auth/token", { email: f.get("email"), password: f.get("password") });
+  onSubmit(form, async () => {
+    resend.hidden = true;
+    const f = new FormData(form);
+    let data;
+    try {
+      data = await api("POST", "/auth/token", { email: f.get("email").trim(), password: f.get("password") });
+    } catch (e) {
+      if (e instanceof ApiError && e.problem.code === "email_not_verified") resend.hidden = false;
+      throw e;
+    }
     if (data.mfa_required) {
       mfaToken = data.mfa_token;
-      $("#login-form").hidden = true;
+      form.hidden = true;
       $("#mfa-form").hidden = false;
       $("#code").focus();
       say("Enter the code from your authenticator app.");
       return;
     }
     done(data);
-  }));
-  $("#mfa-form").addEventListener("submit", guard(async () => {
+  });
+  resend.addEventListener("click", guard(() => resendVerification($("#email").value.trim())));
+  onSubmit($("#mfa-form"), async () => {
     const code = $("#code").value.trim();
     const recovery = $("#recovery_code").value.trim();
+    if (!code && !recovery) {
+      showFieldErrors($("#mfa-form"), [{ field: "code", msg: "Enter the 6-digit code, or a recovery code below." }]);
+      return;
+    }
     const body = { mfa_token: mfaToken };
-    if (recovery) body.recovery_code = recovery;
+    if (recovery && !code) body.recovery_code = recovery;
     else body.code = code;
     done(await api("POST", "/auth/mfa/verify", body));
-  }));
+  });
 }
 
-// ── pages of a signed-in user
+// ── pages of a signed-in user: the header, then the page
 async function initApp() {
   if (!store.getItem("access_token")) {
-    window.location.assign("/login");
+    leave("/login");
     return null;
   }
   applyTheme(store.getItem("theme"));
   $("#logout").addEventListener("click", guard(async () => {
     await api("POST", "/auth/logout").catch(() => null);
-    store.clear();
-    window.location.assign("/login");
+    leave("/login");
   }));
   const [me, settings] = await Promise.all([api("GET", "/me/profile"), api("GET", "/me/settings")]);
   store.setItem("theme", settings.theme);
   applyTheme(settings.theme);
-  $("#who").textContent = `${me.name || ""} · ${me.user_category || ""}`;
+  $("#who").textContent = [me.name, me.user_category].filter(Boolean).join(" · ");
+  // Links shown only when a condition holds: data-nav-when names a field of the profile.
+  for (const item of document.querySelectorAll("[data-nav-when]")) {
+    item.hidden = !me[item.dataset.navWhen];
+  }
   showMembership(me);
   return me;
-}
-
-function caseRow(c) {
-  const tr = document.createElement("tr");
-  const link = document.createElement("a");
-  link.href = `/app/cases/${c.id}`;
-  link.textContent = c.case_number;
-  const cells = [link, c.mrn || "", STATUS_LABELS[c.status] || c.status, new Date(c.created_at).toLocaleString()];
-  for (const value of cells) {
-    const td = document.createElement("td");
-    td.append(value);
-    tr.append(td);
-  }
-  return tr;
-}
-
-async function initWorklist(me) {
-  const body = $("#cases tbody");
-  let cursor = null;
-  const load = async (reset) => {
-    if (reset) {
-      body.replaceChildren();
-      cursor = null;
-    }
-    const params = new URLSearchParams({ limit: "25" });
-    const status = $("#status-filter").value;
-    if (status) params.set("status", status);
-    if (cursor) params.set("cursor", cursor);
-    const data = await api("GET", `/cases?${params}`);
-    for (const c of data.items) body.append(caseRow(c));
-    cursor = data.next_cursor;
-    $("#more").hidden = !cursor;
-    if (reset && !data.items.length) say("No cases here yet.");
-  };
-  $("#filter-form").addEventListener("submit", guard(() => load(true)));
-  $("#more").addEventListener("click", guard(() => load(false)));
-  if (me.user_category === "Medical Coder") {
-    $("#new-case-section").hidden = false;
-    $("#new-case-form").addEventListener("submit", guard(async () => {
-      const f = new FormData($("#new-case-form"));
-      const payload = {};
-      for (const key of ["mrn", "insurance_provider", "operative_notes"]) {
-        if (f.get(key)) payload[key] = f.get(key);
-      }
-      if (f.get("date_of_service")) payload.date_of_service = `${f.get("date_of_service")}T00:00:00Z`;
-      const created = await api("POST", "/cases", payload);
-      window.location.assign(`/app/cases/${created.id}`);
-    }));
-  }
-  await load(true);
-}
-
-const NOTE_FIELDS = ["operative_notes", "admission_notes", "discharge_notes", "pathology_notes",
-  "progress_notes", "bedside_notes"];
-
-async function initCase(me) {
-  const id = document.body.dataset.caseId;
-  let providers = null;
-  // Unsaved edits are never lost: workflow actions save them first, and leaving asks.
-  const formValues = () => {
-    const body = {};
-    for (const field of NOTE_FIELDS) body[field] = $(`#${field}`).value;
-    body.billable_notes = $("#billable_notes").value.split("\n").map((s) => s.trim()).filter(Boolean);
-    return body;
-  };
-  let savedValues = JSON.stringify(formValues());
-  let editable = false;
-  const dirty = () => editable && JSON.stringify(formValues()) !== savedValues;
-  window.addEventListener("beforeunload", (event) => {
-    if (!dirty()) return undefined;
-    event.preventDefault();
-    // Browsers show their own words; a non-empty returnValue is what older Chromium needs.
-    event.returnValue = "You have unsaved edits.";
-    return event.returnValue;
-  });
-  const save = async () => {
-    await show(await api("PATCH", `/cases/${id}`, formValues()));
-  };
-  const show = async (c) => {
-    $("#case-number").textContent = c.case_number;
-    $("#case-status").textContent = STATUS_LABELS[c.status] || c.status;
-    $("#case-mrn").textContent = c.mrn || "—";
-    for (const field of NOTE_FIELDS) $(`#${field}`).value = c[field] || "";
-    $("#billable_notes").value = (c.billable_notes || []).join("\n");
-    const creator = c.user_id === me.id;
-    const assigned = c.provider_user_id === me.id;
-    editable = (creator && ["INCOMPLETE", "PENDING_CODER_REVIEW"].includes(c.status))
-      || (assigned && c.status === "PENDING_PROVIDER_REVIEW");
-    savedValues = JSON.stringify(formValues());
-    for (const el of $("#notes-form").elements) el.disabled = !editable;
-    $("#act-submit").hidden = !(creator && c.status === "INCOMPLETE");
-    $("#act-send").hidden = !(creator && c.status === "PENDING_CODER_REVIEW");
-    $("#act-review").hidden = !(assigned && c.status === "PENDING_PROVIDER_REVIEW");
-    $("#act-none").hidden = !($("#act-submit").hidden && $("#act-send").hidden && $("#act-review").hidden);
-    if (!$("#act-send").hidden && providers === null) {
-      providers = await api("GET", "/providers");
-      const select = $("#provider");
-      select.replaceChildren(...providers.map((p) => option(p.id, p.name || p.id, false)));
-    }
-    const provider = providers && providers.find((p) => p.id === c.provider_user_id);
-    $("#case-provider").textContent = c.provider_user_id ? (provider ? provider.name : "assigned") : "—";
-  };
-  const move = (to, extra) => guard(async () => {
-    const hadEdits = dirty();
-    if (hadEdits) await save();  // a failed save stops here: the edits stay on the page
-    await show(await api("POST", `/cases/${id}/transition`, { to, ...(extra || {}) }));
-    say(`${hadEdits ? "Your edits were saved. " : ""}Status: ${STATUS_LABELS[to]}`);
-  });
-  $("#notes-form").addEventListener("submit", guard(async () => {
-    await save();
-    say("Saved.");
-  }));
-  $("#submit-review").addEventListener("click", move("PENDING_CODER_REVIEW"));
-  $("#act-send").addEventListener("submit", (event) => {
-    event.preventDefault();
-    move("PENDING_PROVIDER_REVIEW", { provider_user_id: $("#provider").value })();
-  });
-  $("#approve").addEventListener("click", move("PENDING_BILLING"));
-  $("#return").addEventListener("click", move("PENDING_CODER_REVIEW"));
-  try {
-    await show(await api("GET", `/cases/${id}`));
-  } catch (e) {
-    if (e.status === 404) say("This case does not exist or is not yours to see.", true);
-    else throw e;
-  }
-}
-
-async function initSettings(me) {
-  const settings = await api("GET", "/me/settings");
-  $(`#theme-${settings.theme}`).checked = true;
-  $("#profile-name").textContent = me.name || "";
-  $("#profile-category").textContent = me.user_category || "";
-  $("#profile-institution").textContent = me.institution_name || "";
-  $("#profile-membership").textContent = MEMBERSHIP_LABELS[me.verification_status] || MEMBERSHIP_LABELS["not verified"];
-  $("#settings-form").addEventListener("submit", guard(async () => {
-    const theme = new FormData($("#settings-form")).get("theme") || "light";
-    const saved = await api("PATCH", "/me/settings", { theme });
-    store.setItem("theme", saved.theme);
-    applyTheme(saved.theme);
-    say("Settings saved.");
-  }));
 }
 
 // ── verified membership (issue 12): what an unverified user is told; the administrators' page
@@ -388,8 +427,6 @@ const MEMBERSHIP_LABELS = {
 };
 
 function showMembership(me) {
-  const link = $("#nav-members");
-  if (link) link.hidden = !me.is_institution_admin;
   const box = $("#membership");
   if (!box || me.verification_status === "verified") return;
   const where = me.institution_name || "your institution";
@@ -399,68 +436,30 @@ function showMembership(me) {
   box.hidden = false;
 }
 
-function memberRow(m, reload) {
-  const tr = document.createElement("tr");
-  const status = MEMBERSHIP_LABELS[m.verification_status] || m.verification_status;
-  for (const value of [m.name || "", m.email, m.user_category || "", m.is_admin ? `${status} · administrator` : status]) {
-    const td = document.createElement("td");
-    td.textContent = value;
-    tr.append(td);
-  }
-  const actions = document.createElement("td");
-  const button = (label, action) => {
-    const b = document.createElement("button");
-    b.type = "button";
-    b.textContent = label;
-    b.setAttribute("aria-label", `${label}: ${m.name || m.email}`);
-    b.addEventListener("click", guard(async () => {
-      await action();
-      await reload();
-    }));
-    actions.append(b);
-  };
-  const decide = (decision) => api("POST", `/institution/members/${m.id}/decision`, { decision });
-  if (m.verification_status !== "verified") button("Approve", async () => { await decide("verified"); say(`${m.name || m.email} is now a verified member.`); });
-  if (m.verification_status !== "rejected") button("Reject", async () => { await decide("rejected"); say(`${m.name || m.email} was not approved.`); });
-  if (m.verification_status === "verified" && !m.is_admin) {
-    button("Make administrator", async () => {
-      await api("POST", "/institution/admins", { user_id: m.id });
-      say(`${m.name || m.email} is now an administrator.`);
-    });
-  }
-  tr.append(actions);
-  return tr;
-}
+// Leaving a page with unsaved edits asks first (pages register what "unsaved" means).
+const unsavedChecks = [];
+window.addEventListener("beforeunload", (event) => {
+  if (leaving || !unsavedChecks.some((check) => check())) return;
+  event.preventDefault();
+  event.returnValue = ""; // older browsers need it set
+});
 
-async function initMembers(me) {
-  if (!me.is_institution_admin) {
-    say("Only an administrator of your institution can see this page.", true);
-    return;
-  }
-  const filter = $("#member-filter");
-  const body = $("#members tbody");
-  const reload = async () => {
-    const query = filter.value ? `?status=${encodeURIComponent(filter.value)}` : "";
-    const members = await api("GET", `/institution/members${query}`);
-    body.replaceChildren(...members.map((m) => memberRow(m, reload)));
-    $("#members-empty").hidden = members.length > 0;
-  };
-  filter.addEventListener("change", guard(reload));
-  await reload();
-}
-
-const PAGES = { worklist: initWorklist, case: initCase, settings: initSettings, members: initMembers };
-
-document.addEventListener("DOMContentLoaded", guard(async () => {
+document.addEventListener("DOMContentLoaded", () => {
   const page = document.body.dataset.page;
-  if (page === "signup") return initSignup();
-  if (page === "verify") return initVerify();
-  if (page === "login") return initLogin();
-  if (page === "recover") return initRecover();
-  if (page === "reset") return initReset();
-  if (PAGES[page]) {
-    const me = await initApp();
-    if (me) await PAGES[page](me);
+  const start = async () => {
+    if (page === "signup") initSignup();
+    else if (page === "verify") initVerify();
+    else if (page === "login") initLogin();
+    else if (page === "recover") initRecover();
+    else if (page === "reset") initReset();
+    else if (PAGES[page]) {
+      const me = await initApp();
+      if (me) await PAGES[page](me);
+    }
     document.body.dataset.ready = "true";
-  }
-}));
+  };
+  start().catch((e) => {
+    say(e.message, true);
+    document.body.dataset.ready = "true";
+  });
+});
