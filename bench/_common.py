@@ -23,8 +23,8 @@ def scratch_server() -> Iterator[LocalServer]:
     with tempfile.TemporaryDirectory(prefix="oxkair-bench-") as tmp:
         home = Path(tmp) / ".oxkair"
         server = LocalServer(home)
-        server.start()
-        try:
+        try:  # a start that fails half-way leaves a data dir too
+            server.start()
             upgrade(admin_params(Settings(oxkair_home=home, _env_file=None)))  # type: ignore[call-arg]
             yield server
         finally:
@@ -44,3 +44,22 @@ def describe(name: str, samples_s: list[float]) -> str:
     ms = [s * 1000 for s in samples_s]
     return (f"{name:<34} n={len(ms):>6}  mean={statistics.fmean(ms):7.3f} ms  p50={pct(ms, 0.5):7.3f} ms"
             f"  p95={pct(ms, 0.95):7.3f} ms")
+
+
+def loadavg() -> str:
+    """The machine's load when a figure was taken (figures on a shared machine need it)."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def figure(name: str, anchor: float, ours: float, target: str, unit: str = "s") -> str:
+    """One figure as every bench prints it: anchor, ours, ratio, target (and whether it is met).
+
+    `target` is the ratio's bound, e.g. "<= 1.3" or ">= 0.8"."""
+    ratio = ours / anchor if anchor else float("inf")
+    op, bound = target.split()
+    met = ratio <= float(bound) if op == "<=" else ratio >= float(bound)
+    return (f"{name:<44} anchor {anchor:>10,.2f} {unit}  ours {ours:>10,.2f} {unit}  ratio {ratio:5.2f}"
+            f"  target {target}  {'met' if met else 'MISSED'}")

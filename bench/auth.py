@@ -159,8 +159,8 @@ def main() -> None:
                             oxkair_require_email_verification=False, oxkair_login_rate_per_ip=100_000,
                             oxkair_lockout_threshold=100_000)
         server = LocalServer(settings.home)
-        server.start()
-        try:
+        try:  # a start that fails half-way leaves a data dir too
+            server.start()
             upgrade(admin_params(settings))
             pool = make_pool(role_params(settings, "oxkair_api"), min_size=2, max_size=10)
             try:

@@ -91,8 +91,8 @@ def main() -> int:
         home = Path(tmp) / ".oxkair"
         settings = Settings(oxkair_home=home, _env_file=None)  # type: ignore[call-arg]
         server = LocalServer(home)
-        server.start()
-        try:
+        try:  # a start that fails half-way leaves a data dir too
+            server.start()
             upgrade(admin_params(settings))
             print(f"loading {notes:,} notes, {users:,} users ...", flush=True)
             with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as su:
