@@ -15,7 +15,7 @@ from psycopg import sql
 
 from oxkair.local import LocalServer
 from oxkair.schema.current import current_schema
-from oxkair.schema.runner import MIGRATIONS_DIR, upgrade
+from oxkair.schema.runner import BASELINE_MARK, MIGRATIONS_DIR, OLD_CHAIN_IDS, upgrade
 
 CHAIN_V0 = Path(__file__).resolve().parent / "fixtures" / "schema_chain_v0"
 APP = ("n.nspname NOT IN ('pg_catalog', 'information_schema', 'oxkair_meta')"
@@ -116,11 +116,25 @@ def _built_database(server: LocalServer, name: str, migrations_dir: Path) -> dic
     return params
 
 
+def old_chain_with_later_migrations(into: Path) -> Path:
+    """The old chain, then the migrations written after the baseline (neither in the old chain
+    nor baseline files): what a database carried over from the old chain ends up with."""
+    import shutil
+
+    shutil.copytree(CHAIN_V0, into)
+    for path in sorted(MIGRATIONS_DIR.glob("0*.sql")):
+        if path.stem not in OLD_CHAIN_IDS and BASELINE_MARK not in path.stem:
+            shutil.copy(path, into / path.name)
+    return into
+
+
 @pytest.fixture(scope="module")
-def built(server: LocalServer) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+def built(server: LocalServer, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     names = ("oxkair_chain_v0", "oxkair_baseline")
+    old = old_chain_with_later_migrations(tmp_path_factory.mktemp("chain") / "old")
     try:
-        yield (_built_database(server, names[0], CHAIN_V0),
+        yield (_built_database(server, names[0], old),
                _built_database(server, names[1], MIGRATIONS_DIR))
     finally:
         with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as conn:
