@@ -1,28 +1,54 @@
+-- [0001]
 -- Schemas, extensions, the auth.uid()/auth.jwt() helpers and the shared updated_at trigger.
 
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Schemas                                                                  │
 -- └──────────────────────────────────────────────────────────────────────────┘
 CREATE SCHEMA IF NOT EXISTS extensions;
+
+-- [0001]
 CREATE SCHEMA IF NOT EXISTS auth;
-CREATE SCHEMA IF NOT EXISTS app;     -- private helpers; not an API surface
+
+-- [0001]
+CREATE SCHEMA IF NOT EXISTS app;
+
+-- [0001]
+     -- private helpers; not an API surface
 CREATE SCHEMA IF NOT EXISTS audit;
 
+-- [0001]
 REVOKE ALL ON SCHEMA extensions, auth, app, audit FROM PUBLIC;
+
+-- [0001]
 ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+
+-- [0001]
 ALTER DEFAULT PRIVILEGES FOR ROLE oxkair_definer REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 
+-- [0001]
 -- Trusted extensions: created by the owner without a superuser (allow-listed on Azure).
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA extensions;
+
+-- [0001]
 CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA extensions;
 
+-- [0001]
 GRANT USAGE ON SCHEMA extensions TO oxkair_definer, oxkair_authenticated, oxkair_anon, oxkair_migrator;
+
+-- [0001]
 GRANT USAGE ON SCHEMA auth TO oxkair_definer, oxkair_authenticated, oxkair_anon, oxkair_migrator;
+
+-- [0001]
 GRANT USAGE ON SCHEMA app TO oxkair_definer, oxkair_authenticated, oxkair_anon, oxkair_migrator;
+
+-- [0001]
 GRANT USAGE ON SCHEMA public TO oxkair_definer, oxkair_authenticated, oxkair_anon, oxkair_migrator,
   oxkair_auditor, oxkair_break_glass;
+
+-- [0001]
 GRANT USAGE ON SCHEMA audit TO oxkair_definer, oxkair_auditor;
 
+-- [0001]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Request context: the API sets request.jwt.claims per transaction         │
 -- │ (set_config(..., true)); these read it exactly as Supabase does.         │
@@ -37,6 +63,7 @@ AS $$
                              '{}')::jsonb
 $$;
 
+-- [0001]
 CREATE FUNCTION auth.uid() RETURNS uuid
   LANGUAGE sql STABLE
 AS $$
@@ -46,6 +73,7 @@ AS $$
   ), '')::uuid
 $$;
 
+-- [0001]
 CREATE FUNCTION auth.role() RETURNS text
   LANGUAGE sql STABLE
 AS $$
@@ -55,9 +83,11 @@ AS $$
   ), '')::text
 $$;
 
+-- [0001]
 GRANT EXECUTE ON FUNCTION auth.jwt(), auth.uid(), auth.role()
   TO oxkair_definer, oxkair_authenticated, oxkair_anon, oxkair_migrator, oxkair_break_glass;
 
+-- [0001]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Shared trigger: updated_at is kept by the database, not by callers.      │
 -- └──────────────────────────────────────────────────────────────────────────┘

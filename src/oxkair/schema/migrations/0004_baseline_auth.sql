@@ -1,10 +1,9 @@
--- Authentication (replaces Supabase Auth): sessions, rotating refresh tokens, one-time tokens,
--- TOTP factors, lockout and rate limits, the email outbox; the API reaches them only through
--- the SECURITY DEFINER functions below (DESIGN.md: auth.* nobody directly).
+-- Handing functions to oxkair_definer needs CREATE on their schema: granted only meanwhile.
+GRANT CREATE ON SCHEMA app, audit, auth, public TO oxkair_definer;
+-- auth.prune also clears app.idempotency_keys, which 0006_baseline_case_rules.sql creates.
+SET LOCAL check_function_bodies = off;
 
--- Handing functions to oxkair_definer needs CREATE on their schemas; granted only meanwhile.
-GRANT CREATE ON SCHEMA auth, app, audit, public TO oxkair_definer;
-
+-- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Tables                                                                   │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -24,8 +23,11 @@ CREATE TABLE auth.sessions (
   CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id),
   CONSTRAINT sessions_aal_check CHECK (aal IN ('aal1', 'aal2'))
 );
+
+-- [0010]
 CREATE INDEX sessions_user_id_idx ON auth.sessions (user_id) WHERE revoked_at IS NULL;
 
+-- [0010]
 -- Opaque refresh tokens, stored as sha256 (they are 256-bit random: no slow hash needed).
 CREATE TABLE auth.refresh_tokens (
   token_hash bytea NOT NULL,
@@ -35,8 +37,11 @@ CREATE TABLE auth.refresh_tokens (
   CONSTRAINT refresh_tokens_pkey PRIMARY KEY (token_hash),
   CONSTRAINT refresh_tokens_session_id_fkey FOREIGN KEY (session_id) REFERENCES auth.sessions(id)
 );
+
+-- [0010]
 CREATE INDEX refresh_tokens_session_id_idx ON auth.refresh_tokens (session_id);
 
+-- [0010]
 -- Email verification, password reset and MFA login challenges: single use, expiring, hashed.
 CREATE TABLE auth.one_time_tokens (
   token_hash bytea NOT NULL,
@@ -51,8 +56,11 @@ CREATE TABLE auth.one_time_tokens (
   CONSTRAINT one_time_tokens_purpose_check
     CHECK (purpose IN ('email_verification', 'password_reset', 'mfa_challenge'))
 );
+
+-- [0010]
 CREATE INDEX one_time_tokens_user_id_purpose_idx ON auth.one_time_tokens (user_id, purpose);
 
+-- [0010]
 -- One TOTP factor per user (RFC 6238); last_used_step refuses a code's replay.
 CREATE TABLE auth.mfa_factors (
   user_id uuid NOT NULL,
@@ -64,6 +72,7 @@ CREATE TABLE auth.mfa_factors (
   CONSTRAINT mfa_factors_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id)
 );
 
+-- [0010]
 CREATE TABLE auth.recovery_codes (
   user_id uuid NOT NULL,
   code_hash bytea NOT NULL,
@@ -72,6 +81,7 @@ CREATE TABLE auth.recovery_codes (
   CONSTRAINT recovery_codes_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id)
 );
 
+-- [0010]
 -- Fixed-window counters shared by every API replica (per-IP limits).
 CREATE TABLE auth.rate_limits (
   bucket text NOT NULL,
@@ -80,6 +90,7 @@ CREATE TABLE auth.rate_limits (
   CONSTRAINT rate_limits_pkey PRIMARY KEY (bucket)
 );
 
+-- [0010]
 -- Failed logins per address, known or not (so a lockout reveals nothing); keyed by sha256.
 CREATE TABLE auth.login_failures (
   email_key text NOT NULL,
@@ -89,6 +100,7 @@ CREATE TABLE auth.login_failures (
   CONSTRAINT login_failures_pkey PRIMARY KEY (email_key)
 );
 
+-- [0010]
 CREATE TABLE auth.outbox (
   id bigint GENERATED ALWAYS AS IDENTITY,
   to_address text NOT NULL,
@@ -100,8 +112,11 @@ CREATE TABLE auth.outbox (
   last_error text,
   CONSTRAINT outbox_pkey PRIMARY KEY (id)
 );
+
+-- [0010]
 CREATE INDEX outbox_pending_idx ON auth.outbox (id) WHERE sent_at IS NULL;
 
+-- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Row-level security: only the trusted functions' owner reaches these.    │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -120,30 +135,23 @@ BEGIN
 END
 $rls$;
 
--- Signup creates the profile and settings rows in the same transaction as the user.
-CREATE POLICY "Trusted functions create profiles" ON public.profiles
-  FOR INSERT TO oxkair_definer WITH CHECK (true);
+-- [0010]
 GRANT INSERT ON public.profiles TO oxkair_definer;
-CREATE POLICY "Trusted functions create settings" ON public.user_settings
-  FOR INSERT TO oxkair_definer WITH CHECK (true);
-CREATE POLICY "Trusted functions read settings" ON public.user_settings
-  FOR SELECT TO oxkair_definer USING (true);
+
+-- [0010]
 GRANT SELECT, INSERT ON public.user_settings TO oxkair_definer;
 
--- ┌──────────────────────────────────────────────────────────────────────────┐
--- │ Helpers (not granted to any API role)                                    │
--- └──────────────────────────────────────────────────────────────────────────┘
--- One auth event into the audit trail: the user id as row id, the caller's address from
--- request.client_addr (audit.append reads it), the requesting role from SET ROLE.
-CREATE FUNCTION auth.log_event(p_action text, p_user_id uuid, p_detail jsonb) RETURNS void
+-- [0010→0054]
+-- Auth events (0010): same entries, through the new writer.
+CREATE OR REPLACE FUNCTION auth.log_event(p_action text, p_user_id uuid, p_detail jsonb) RETURNS void
   LANGUAGE sql VOLATILE SECURITY DEFINER
   SET search_path = ''
 AS $$
   SELECT audit.append(p_action, 'auth.users', p_user_id::text, NULL, NULL,
-                      coalesce(p_detail, '{}'::jsonb) || jsonb_build_object('user_id', p_user_id),
-                      coalesce(nullif(current_setting('role', true), 'none'), session_user::text))
+                      coalesce(p_detail, '{}'::jsonb) || jsonb_build_object('user_id', p_user_id))
 $$;
 
+-- [0010]
 CREATE FUNCTION auth.email_key(p_email text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   SET search_path = ''
@@ -151,6 +159,7 @@ AS $$
   SELECT encode(sha256(convert_to(lower(btrim(p_email)), 'UTF8')), 'hex')
 $$;
 
+-- [0010]
 CREATE FUNCTION auth.queue_email(p_to text, p_subject text, p_body text) RETURNS void
   LANGUAGE sql VOLATILE SECURITY DEFINER
   SET search_path = ''
@@ -158,6 +167,7 @@ AS $$
   INSERT INTO auth.outbox (to_address, subject, body) VALUES (p_to, p_subject, p_body)
 $$;
 
+-- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Rate limits and lockout                                                  │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -187,6 +197,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 -- What a password login needs; always exactly one row, also for an unknown address.
 CREATE FUNCTION auth.login_lookup(p_email text)
   RETURNS TABLE (user_id uuid, password_hash text, email text, email_confirmed boolean,
@@ -203,11 +214,14 @@ AS $$
     LEFT JOIN auth.login_failures f ON f.email_key = auth.email_key(p_email)
 $$;
 
--- A failed attempt: count it, lock with exponential backoff past the threshold; audit both.
--- Returns the seconds the address is now locked (0 = not locked).
-CREATE FUNCTION auth.record_login_failure(p_email text, p_user_id uuid, p_reason text,
-                                          p_threshold integer, p_base_seconds integer,
-                                          p_max_seconds integer)
+-- [0010→0011]
+-- ┌──────────────────────────────────────────────────────────────────────────┐
+-- │ A failure after a quiet day starts a new count (old typos do not add up │
+-- │ to a lockout); about one call in a thousand also prunes.                │
+-- └──────────────────────────────────────────────────────────────────────────┘
+CREATE OR REPLACE FUNCTION auth.record_login_failure(p_email text, p_user_id uuid, p_reason text,
+                                                     p_threshold integer, p_base_seconds integer,
+                                                     p_max_seconds integer)
   RETURNS integer
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = ''
@@ -218,7 +232,9 @@ DECLARE
 BEGIN
   INSERT INTO auth.login_failures AS f (email_key, failures, last_failure_at)
   VALUES (auth.email_key(p_email), 1, now())
-  ON CONFLICT (email_key) DO UPDATE SET failures = f.failures + 1, last_failure_at = now()
+  ON CONFLICT (email_key) DO UPDATE
+    SET failures = CASE WHEN f.last_failure_at < now() - interval '1 day' THEN 1 ELSE f.failures + 1 END,
+        last_failure_at = now()
   RETURNING failures INTO v_failures;
   IF v_failures >= p_threshold THEN
     v_lock := least(p_max_seconds::numeric,
@@ -239,10 +255,14 @@ BEGIN
     PERFORM auth.log_event('AUTH_LOCKOUT', p_user_id,
       jsonb_build_object('seconds', v_lock, 'failures', v_failures));
   END IF;
+  IF random() < 0.001 THEN
+    PERFORM auth.prune();
+  END IF;
   RETURN v_lock;
 END
 $$;
 
+-- [0010]
 -- A correct password refused for another reason (unverified address, disabled account).
 CREATE FUNCTION auth.log_login_refused(p_user_id uuid, p_reason text) RETURNS void
   LANGUAGE sql VOLATILE SECURITY DEFINER
@@ -251,6 +271,7 @@ AS $$
   SELECT auth.log_event('AUTH_LOGIN_REFUSED', p_user_id, jsonb_build_object('reason', p_reason))
 $$;
 
+-- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Sessions and refresh tokens                                              │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -282,6 +303,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 -- Rotates a refresh token. Row locks serialise concurrent presentations of one token: the
 -- first wins; every later one is reuse, which revokes the whole session.
 CREATE FUNCTION auth.refresh_session(p_old_hash bytea, p_new_hash bytea)
@@ -328,6 +350,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 -- Whether a token's session is still live (not revoked, not idle, not past its lifetime, user
 -- not disabled); a live session's idle clock restarts.
 CREATE FUNCTION auth.check_session(p_session_id uuid) RETURNS boolean
@@ -345,6 +368,7 @@ AS $$
   SELECT EXISTS (SELECT FROM live)
 $$;
 
+-- [0010]
 -- Logout of the caller's session (p_all = false) or of all their sessions; returns their ids.
 CREATE FUNCTION auth.logout(p_all boolean) RETURNS SETOF uuid
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -366,6 +390,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 -- The caller's account (GET /auth/user).
 CREATE FUNCTION auth.current_user_info()
   RETURNS TABLE (id uuid, email text, email_confirmed_at timestamptz, created_at timestamptz,
@@ -381,6 +406,7 @@ AS $$
    WHERE u.id = (SELECT auth.uid())
 $$;
 
+-- [0010]
 -- Re-hash (bcrypt → argon2id, or stronger argon2 parameters) after a successful login.
 CREATE FUNCTION auth.rehash_password(p_user_id uuid, p_old_hash text, p_new_hash text) RETURNS void
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -395,6 +421,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Signup, email verification, password reset                               │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -414,6 +441,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 -- Creates user, profile and settings in one transaction and queues the verification email.
 -- An address already registered gets a notice instead, and the caller the same answer.
 CREATE FUNCTION auth.signup(p_email text, p_password_hash text, p_first_name text, p_last_name text,
@@ -451,36 +479,42 @@ BEGIN
 END
 $$;
 
--- A new single-use token for a registered, usable address (password reset or a new
--- verification link); nothing for an unknown one. The caller answers the same either way.
-CREATE FUNCTION auth.request_token(p_email text, p_purpose text, p_token_hash bytea,
-                                   p_token_seconds integer, p_subject text, p_body text)
+-- [0010→0057]
+CREATE OR REPLACE FUNCTION auth.request_token(p_email text, p_purpose text, p_token_hash bytea,
+                                              p_token_seconds integer, p_subject text, p_body text)
   RETURNS void
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = ''
 AS $$
 DECLARE
   u auth.users%ROWTYPE;
+  v_send boolean;
 BEGIN
   IF p_purpose NOT IN ('email_verification', 'password_reset') THEN
     RAISE EXCEPTION 'unknown token purpose' USING ERRCODE = 'OX422';
   END IF;
   SELECT * INTO u FROM auth.users us WHERE lower(us.email) = lower(btrim(p_email));
-  IF NOT FOUND OR u.disabled_at IS NOT NULL
-     OR (p_purpose = 'email_verification' AND u.email_confirmed_at IS NOT NULL) THEN
-    RETURN;
-  END IF;
-  -- Only the newest link works.
+  v_send := FOUND AND u.disabled_at IS NULL
+            AND NOT (p_purpose = 'email_verification' AND u.email_confirmed_at IS NOT NULL);
+  -- Only the newest link works (no row when there is nobody to send to: u.id is NULL).
   UPDATE auth.one_time_tokens SET used_at = now()
-   WHERE user_id = u.id AND purpose = p_purpose AND used_at IS NULL;
+   WHERE user_id = CASE WHEN v_send THEN u.id END AND purpose = p_purpose AND used_at IS NULL;
   INSERT INTO auth.one_time_tokens (token_hash, user_id, purpose, expires_at)
-  VALUES (p_token_hash, u.id, p_purpose, now() + make_interval(secs => p_token_seconds));
-  PERFORM auth.queue_email(u.email, p_subject, p_body);
-  PERFORM auth.log_event(CASE p_purpose WHEN 'password_reset' THEN 'AUTH_RECOVERY_REQUESTED'
-                              ELSE 'AUTH_VERIFICATION_RESENT' END, u.id, '{}'::jsonb);
+  SELECT p_token_hash, u.id, p_purpose, now() + make_interval(secs => p_token_seconds) WHERE v_send;
+  INSERT INTO auth.outbox (to_address, subject, body)
+  SELECT u.email, p_subject, p_body WHERE v_send;
+  IF v_send THEN
+    PERFORM auth.log_event(CASE p_purpose WHEN 'password_reset' THEN 'AUTH_RECOVERY_REQUESTED'
+                                ELSE 'AUTH_VERIFICATION_RESENT' END, u.id, '{}'::jsonb);
+  ELSE
+    PERFORM auth.log_event('AUTH_RECOVERY_NOT_SENT', NULL,
+                           jsonb_build_object('purpose', p_purpose,
+                                              'email_sha256', auth.email_key(p_email)));
+  END IF;
 END
 $$;
 
+-- [0010]
 CREATE FUNCTION auth.verify_email(p_token_hash bytea) RETURNS boolean
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = ''
@@ -501,6 +535,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 -- Sets the new password, signs every session out, clears the lockout. Single use.
 CREATE FUNCTION auth.reset_password(p_token_hash bytea, p_password_hash text) RETURNS uuid
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -531,6 +566,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ TOTP (RFC 6238) and recovery codes. Codes are checked by the API; the    │
 -- │ database makes each step and each recovery code usable once.            │
@@ -553,6 +589,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 -- The caller's factor (to check an enrolment code).
 CREATE FUNCTION auth.my_mfa_factor() RETURNS TABLE (secret text, verified boolean, last_used_step bigint)
   LANGUAGE sql STABLE SECURITY DEFINER
@@ -562,6 +599,7 @@ AS $$
     FROM auth.mfa_factors f WHERE f.user_id = (SELECT auth.uid())
 $$;
 
+-- [0010]
 -- Confirms enrolment with a code of step p_step; stores recovery codes; the current session
 -- becomes aal2.
 CREATE FUNCTION auth.mfa_confirm(p_step bigint, p_recovery_hashes bytea[]) RETURNS boolean
@@ -585,6 +623,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 CREATE FUNCTION auth.mfa_remove() RETURNS boolean
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = ''
@@ -605,6 +644,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 CREATE FUNCTION auth.mfa_challenge_create(p_user_id uuid, p_token_hash bytea, p_seconds integer)
   RETURNS void
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -617,8 +657,8 @@ BEGIN
 END
 $$;
 
--- The factor behind a live challenge (not used, not expired, attempts left).
-CREATE FUNCTION auth.mfa_challenge_factor(p_token_hash bytea, p_max_attempts integer)
+-- [0010→0012]
+CREATE OR REPLACE FUNCTION auth.mfa_challenge_factor(p_token_hash bytea, p_max_attempts integer)
   RETURNS TABLE (user_id uuid, secret text, last_used_step bigint)
   LANGUAGE sql STABLE SECURITY DEFINER
   SET search_path = ''
@@ -626,10 +666,14 @@ AS $$
   SELECT t.user_id, f.secret, f.last_used_step
     FROM auth.one_time_tokens t
     JOIN auth.mfa_factors f ON f.user_id = t.user_id AND f.verified_at IS NOT NULL
+    JOIN auth.users u ON u.id = t.user_id
    WHERE t.token_hash = p_token_hash AND t.purpose = 'mfa_challenge' AND t.used_at IS NULL
      AND t.expires_at > now() AND t.attempts < p_max_attempts
+     AND NOT EXISTS (SELECT FROM auth.login_failures lf
+                      WHERE lf.email_key = auth.email_key(u.email) AND lf.locked_until > now())
 $$;
 
+-- [0010]
 -- A wrong code: one attempt fewer; the last one burns the challenge.
 CREATE FUNCTION auth.mfa_challenge_fail(p_token_hash bytea, p_max_attempts integer) RETURNS void
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -647,6 +691,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 -- Completes a challenge with a TOTP step (p_step) or a recovery code (p_recovery_hash): the
 -- challenge, the step and the code are each consumed once; then an aal2 session begins.
 CREATE FUNCTION auth.mfa_challenge_complete(p_token_hash bytea, p_step bigint, p_recovery_hash bytea,
@@ -684,6 +729,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ External OIDC (Entra External ID / B2C): one auth.users row per subject  │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -714,6 +760,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 -- Profile of a user who has none yet (external users complete it through the signup form).
 CREATE FUNCTION auth.complete_profile(p_first_name text, p_last_name text, p_user_category text,
                                       p_institution_id uuid, p_npi text, p_phone_number text)
@@ -734,6 +781,7 @@ BEGIN
 END
 $$;
 
+-- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Outbox                                                                   │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -747,6 +795,7 @@ AS $$
     FROM auth.outbox o WHERE o.sent_at IS NULL ORDER BY o.id LIMIT p_limit
 $$;
 
+-- [0010]
 CREATE FUNCTION auth.outbox_mark(p_id bigint, p_error text) RETURNS void
   LANGUAGE sql VOLATILE SECURITY DEFINER
   SET search_path = ''
@@ -759,6 +808,7 @@ AS $$
    WHERE id = p_id AND sent_at IS NULL
 $$;
 
+-- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Ownership and grants                                                     │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -772,8 +822,11 @@ BEGIN
   END LOOP;
 END
 $own$;
+
+-- [0010]
 GRANT EXECUTE ON FUNCTION auth.email_key(text) TO oxkair_definer;
 
+-- [0010]
 -- Before login (the API as oxkair_anon).
 GRANT EXECUTE ON FUNCTION
   auth.rate_limit_hit(text, integer, integer),
@@ -797,6 +850,7 @@ GRANT EXECUTE ON FUNCTION
   auth.outbox_mark(bigint, text)
   TO oxkair_anon;
 
+-- [0010]
 -- With a verified token (the API as oxkair_authenticated): they act on auth.uid() only.
 GRANT EXECUTE ON FUNCTION
   auth.check_session(uuid),
@@ -810,7 +864,219 @@ GRANT EXECUTE ON FUNCTION
   auth.complete_profile(text, text, text, uuid, text, text)
   TO oxkair_authenticated;
 
+-- [0010]
 -- `oxkair outbox` (the admin, as oxkair_owner).
 GRANT EXECUTE ON FUNCTION auth.outbox_pending(integer), auth.outbox_mark(bigint, text) TO oxkair_owner;
 
-REVOKE CREATE ON SCHEMA auth, app, audit, public FROM oxkair_definer;
+-- [0011→0058]
+CREATE OR REPLACE FUNCTION auth.prune() RETURNS void
+  LANGUAGE sql VOLATILE SECURITY DEFINER
+  SET search_path = ''
+AS $$
+  DELETE FROM auth.rate_limits WHERE window_start < now() - interval '1 day';
+  DELETE FROM auth.login_failures
+   WHERE last_failure_at < now() - interval '1 day' AND (locked_until IS NULL OR locked_until < now());
+  DELETE FROM auth.one_time_tokens WHERE expires_at < now() - interval '7 days';
+  DELETE FROM app.idempotency_keys WHERE created_at < now() - interval '48 hours';
+$$;
+
+-- [0011]
+ALTER FUNCTION auth.prune() OWNER TO oxkair_definer;
+
+-- [0012]
+CREATE FUNCTION auth.mfa_challenge_fail(p_token_hash bytea, p_max_attempts integer, p_threshold integer,
+                                        p_base_seconds integer, p_max_seconds integer)
+  RETURNS integer
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+  SET search_path = ''
+AS $$
+DECLARE
+  v_user uuid;
+  v_email text;
+BEGIN
+  UPDATE auth.one_time_tokens
+     SET attempts = attempts + 1,
+         used_at = CASE WHEN attempts + 1 >= p_max_attempts THEN now() END
+   WHERE token_hash = p_token_hash AND purpose = 'mfa_challenge' AND used_at IS NULL
+  RETURNING user_id INTO v_user;
+  PERFORM auth.log_event('AUTH_MFA_FAILED', v_user, '{}'::jsonb);
+  IF v_user IS NULL THEN
+    RETURN 0;
+  END IF;
+  SELECT u.email INTO v_email FROM auth.users u WHERE u.id = v_user;
+  RETURN auth.record_login_failure(v_email, v_user, 'bad_mfa_code', p_threshold, p_base_seconds, p_max_seconds);
+END
+$$;
+
+-- [0012]
+ALTER FUNCTION auth.mfa_challenge_fail(bytea, integer, integer, integer, integer) OWNER TO oxkair_definer;
+
+-- [0012]
+GRANT EXECUTE ON FUNCTION auth.mfa_challenge_fail(bytea, integer, integer, integer, integer) TO oxkair_anon;
+
+-- [0012]
+-- The old form (no lockout) is no longer called.
+REVOKE EXECUTE ON FUNCTION auth.mfa_challenge_fail(bytea, integer) FROM oxkair_anon;
+
+-- [0056]
+-- Email bodies hold live verification and password-reset links (issue 12 probe finding): the
+-- API's login could read them through auth.outbox_pending, granted to oxkair_anon in 0010 (and
+-- mark them sent with auth.outbox_mark, so they would never leave). Only the role that sends
+-- mail reads them: `oxkair outbox [send]`, as oxkair_owner (0010 granted it too). The API
+-- queues mail through its auth functions (auth.queue_email, which it cannot call directly).
+-- `oxkair check` fails auth.outbox if a role the API acts as can execute a function that reads
+-- or changes auth.outbox.
+REVOKE EXECUTE ON FUNCTION auth.outbox_pending(integer), auth.outbox_mark(bigint, text) FROM oxkair_anon;
+
+-- [0090]
+-- ┌──────────────────────────────────────────────────────────────────────────┐
+-- │ Password change. The API verifies the current password (argon2 runs     │
+-- │ there), so it needs the caller's stored hash, and whether the address   │
+-- │ is locked (wrong current passwords count towards the sign-in lockout).  │
+-- └──────────────────────────────────────────────────────────────────────────┘
+CREATE FUNCTION auth.my_credentials()
+  RETURNS TABLE (password_hash text, email text, locked_seconds integer)
+  LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = ''
+AS $$
+  SELECT u.password_hash, u.email,
+         coalesce(greatest(0, ceil(extract(epoch FROM f.locked_until - now())))::integer, 0)
+    FROM auth.users u
+    LEFT JOIN auth.login_failures f ON f.email_key = auth.email_key(u.email)
+   WHERE u.id = (SELECT auth.uid())
+$$;
+
+-- [0090]
+ALTER FUNCTION auth.my_credentials() OWNER TO oxkair_definer;
+
+-- [0090]
+GRANT EXECUTE ON FUNCTION auth.my_credentials() TO oxkair_authenticated;
+
+-- [0090]
+-- Sets the new hash only if the stored one is still the one the API verified against (a
+-- concurrent change or reset wins); every other session of the user ends. Returns the ended
+-- sessions' ids (for the API's session cache), or NULL when nothing was changed.
+CREATE FUNCTION auth.change_password(p_verified_hash text, p_new_hash text) RETURNS uuid[]
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+  SET search_path = ''
+AS $$
+DECLARE
+  v_user uuid := auth.uid();
+  v_session uuid := nullif(auth.jwt() ->> 'session_id', '')::uuid;
+  v_email text;
+  v_ended uuid[];
+BEGIN
+  IF v_user IS NULL OR v_session IS NULL THEN
+    RETURN NULL;
+  END IF;
+  UPDATE auth.users
+     SET password_hash = p_new_hash, password_changed_at = now(), failed_login_count = 0, locked_until = NULL
+   WHERE id = v_user AND password_hash = p_verified_hash
+  RETURNING email INTO v_email;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  DELETE FROM auth.login_failures WHERE email_key = auth.email_key(v_email);
+  WITH ended AS (
+    UPDATE auth.sessions s SET revoked_at = now(), revoked_reason = 'password changed'
+     WHERE s.user_id = v_user AND s.revoked_at IS NULL AND s.id <> v_session
+    RETURNING s.id
+  )
+  SELECT coalesce(array_agg(ended.id), '{}') INTO v_ended FROM ended;
+  PERFORM auth.log_event('AUTH_PASSWORD_CHANGED', v_user,
+    jsonb_build_object('session_id', v_session, 'sessions_ended', cardinality(v_ended)));
+  RETURN v_ended;
+END
+$$;
+
+-- [0090]
+ALTER FUNCTION auth.change_password(text, text) OWNER TO oxkair_definer;
+
+-- [0090]
+GRANT EXECUTE ON FUNCTION auth.change_password(text, text) TO oxkair_authenticated;
+
+-- [0090]
+-- ┌──────────────────────────────────────────────────────────────────────────┐
+-- │ Active sessions: the caller's live ones (not revoked, idle or expired), │
+-- │ the current one marked; and signing out all but the current one.        │
+-- └──────────────────────────────────────────────────────────────────────────┘
+CREATE FUNCTION auth.my_sessions()
+  RETURNS TABLE (id uuid, created_at timestamptz, last_seen_at timestamptz, aal text,
+                 client_addr inet, user_agent text, current boolean)
+  LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = ''
+AS $$
+  SELECT s.id, s.created_at, s.last_seen_at, s.aal, s.client_addr, s.user_agent,
+         s.id = nullif(auth.jwt() ->> 'session_id', '')::uuid
+    FROM auth.sessions s
+   WHERE s.user_id = (SELECT auth.uid()) AND s.revoked_at IS NULL AND s.not_after > now()
+     AND s.last_seen_at + s.idle_timeout > now()
+   ORDER BY s.last_seen_at DESC, s.id
+   LIMIT 100
+$$;
+
+-- [0090]
+ALTER FUNCTION auth.my_sessions() OWNER TO oxkair_definer;
+
+-- [0090]
+GRANT EXECUTE ON FUNCTION auth.my_sessions() TO oxkair_authenticated;
+
+-- [0090]
+CREATE FUNCTION auth.logout_others() RETURNS SETOF uuid
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+  SET search_path = ''
+AS $$
+DECLARE
+  v_user uuid := auth.uid();
+  v_session uuid := nullif(auth.jwt() ->> 'session_id', '')::uuid;
+BEGIN
+  IF v_user IS NULL OR v_session IS NULL THEN
+    RETURN;
+  END IF;
+  RETURN QUERY
+    UPDATE auth.sessions s SET revoked_at = now(), revoked_reason = 'signed out from another session'
+     WHERE s.user_id = v_user AND s.revoked_at IS NULL AND s.id <> v_session
+    RETURNING s.id;
+  PERFORM auth.log_event('AUTH_LOGOUT', v_user,
+    jsonb_build_object('session_id', v_session, 'other_sessions', true));
+END
+$$;
+
+-- [0090]
+ALTER FUNCTION auth.logout_others() OWNER TO oxkair_definer;
+
+-- [0090]
+GRANT EXECUTE ON FUNCTION auth.logout_others() TO oxkair_authenticated;
+
+-- [0093]
+CREATE FUNCTION auth.outbox_pending_newest(p_limit integer)
+  RETURNS TABLE (id bigint, to_address text, subject text, body text, created_at timestamptz,
+                 attempts integer, last_error text)
+  LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = ''
+AS $$
+  SELECT o.id, o.to_address, o.subject, o.body, o.created_at, o.attempts, o.last_error
+    FROM auth.outbox o WHERE o.sent_at IS NULL ORDER BY o.id DESC LIMIT p_limit
+$$;
+
+-- [0093]
+ALTER FUNCTION auth.outbox_pending_newest(integer) OWNER TO oxkair_definer;
+
+-- [0093]
+GRANT EXECUTE ON FUNCTION auth.outbox_pending_newest(integer) TO oxkair_owner;
+
+-- [0093]
+CREATE FUNCTION auth.outbox_pending_count() RETURNS bigint
+  LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = ''
+AS $$
+  SELECT count(*) FROM auth.outbox o WHERE o.sent_at IS NULL
+$$;
+
+-- [0093]
+ALTER FUNCTION auth.outbox_pending_count() OWNER TO oxkair_definer;
+
+-- [0093]
+GRANT EXECUTE ON FUNCTION auth.outbox_pending_count() TO oxkair_owner;
+
+REVOKE CREATE ON SCHEMA app, audit, auth, public FROM oxkair_definer;

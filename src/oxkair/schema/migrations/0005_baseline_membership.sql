@@ -1,12 +1,38 @@
--- Verified institution membership (issue 12): a profile's institution_id gives access only once
--- verification_status = 'verified'. Until then a user has their own profile and settings and
--- nothing else: no case, not listed among providers, never a case's provider, no case created.
--- Two ways in: a confirmed email address in one of the institution's email_domains (or a
--- subdomain), or an institution administrator's approval. Changing institution starts over.
+-- Handing functions to oxkair_definer needs CREATE on their schema: granted only meanwhile.
+GRANT CREATE ON SCHEMA app, audit, auth, public TO oxkair_definer;
 
--- Handing functions to oxkair_definer needs CREATE on their schemas; granted only meanwhile.
-GRANT CREATE ON SCHEMA app, auth, public TO oxkair_definer;
+-- [0004]
+-- ┌──────────────────────────────────────────────────────────────────────────┐
+-- │ Helpers the policies call through a sub-select (evaluated once a query). │
+-- │ SECURITY DEFINER so they can read the caller's own profile row without   │
+-- │ re-entering the profiles policies.                                       │
+-- └──────────────────────────────────────────────────────────────────────────┘
+CREATE FUNCTION app.current_institution_id() RETURNS uuid
+  LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = ''
+AS $$
+  SELECT p.institution_id FROM public.profiles p WHERE p.id = (SELECT auth.uid())
+$$;
 
+-- [0004]
+ALTER FUNCTION app.current_institution_id() OWNER TO oxkair_definer;
+
+-- [0004]
+CREATE FUNCTION app.current_user_category() RETURNS text
+  LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = ''
+AS $$
+  SELECT p.user_category FROM public.profiles p WHERE p.id = (SELECT auth.uid())
+$$;
+
+-- [0004]
+ALTER FUNCTION app.current_user_category() OWNER TO oxkair_definer;
+
+-- [0004]
+GRANT EXECUTE ON FUNCTION app.current_institution_id(), app.current_user_category()
+  TO oxkair_authenticated;
+
+-- [0053]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ The states (the seed's column and default kept):                         │
 -- │   'not verified' claimed, waiting for a domain match or an administrator │
@@ -16,6 +42,7 @@ GRANT CREATE ON SCHEMA app, auth, public TO oxkair_definer;
 ALTER TABLE public.profiles ADD CONSTRAINT profiles_verification_status_check
   CHECK (verification_status IN ('not verified', 'verified', 'rejected'));
 
+-- [0053]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Designations outside the seed's user_category, per institution (a global │
 -- │ auditor has none). Granted by the CLI or an administrator; audited.      │
@@ -32,31 +59,53 @@ CREATE TABLE app.designations (
   CONSTRAINT designations_scope CHECK ((designation = 'global_auditor') = (institution_id IS NULL)),
   CONSTRAINT designations_once UNIQUE NULLS NOT DISTINCT (user_id, designation, institution_id)
 );
+
+-- [0053]
 CREATE INDEX designations_institution_id_idx ON app.designations (institution_id, designation);
 
+-- [0053]
 ALTER TABLE app.designations ENABLE ROW LEVEL SECURITY;
+
+-- [0053]
 ALTER TABLE app.designations FORCE ROW LEVEL SECURITY;
+
+-- [0053]
 -- Nobody reads or writes designations directly: the functions below decide who may.
 CREATE POLICY "Trusted functions manage designations" ON app.designations
   TO oxkair_definer USING (true) WITH CHECK (true);
+
+-- [0053]
 GRANT SELECT, INSERT, DELETE ON app.designations TO oxkair_definer;
 
+-- [0053]
 DO $$ BEGIN PERFORM audit.install_row_change_trigger('app.designations'); END $$;
 
--- ┌──────────────────────────────────────────────────────────────────────────┐
--- │ The one definition of membership: the caller's institution, only once    │
--- │ verified (NULL otherwise). Policies call it through a sub-select.        │
--- └──────────────────────────────────────────────────────────────────────────┘
-CREATE FUNCTION app.current_member_institution() RETURNS uuid
-  LANGUAGE sql STABLE SECURITY DEFINER
+-- [0053→0055]
+-- app.current_member_institution() (0053) as plpgsql, not SECURITY DEFINER. Every end-user
+-- policy of medical_notes calls it once per query; as a SQL SECURITY DEFINER function its body
+-- was parsed and planned again on every query (a SQL function's plan lives for one call of the
+-- outer query), which took the worklist under RLS from ~1.1x to ~1.5x the same query with the
+-- equivalent WHERE (bench/rls_overhead.py --quick). plpgsql keeps the plan for the session.
+-- It needs no definer rights: the caller's own profile row is theirs to read ("Users read their
+-- own profile"), and the definer's functions that call it read every profile anyway.
+
+CREATE OR REPLACE FUNCTION app.current_member_institution() RETURNS uuid
+  LANGUAGE plpgsql STABLE SECURITY INVOKER
   SET search_path = ''
 AS $$
-  SELECT p.institution_id FROM public.profiles p
-   WHERE p.id = (SELECT auth.uid()) AND p.verification_status = 'verified'
+BEGIN
+  RETURN (SELECT p.institution_id FROM public.profiles p
+           WHERE p.id = auth.uid() AND p.verification_status = 'verified');
+END
 $$;
+
+-- [0053]
 ALTER FUNCTION app.current_member_institution() OWNER TO oxkair_definer;
+
+-- [0053]
 GRANT EXECUTE ON FUNCTION app.current_member_institution() TO oxkair_authenticated;
 
+-- [0053]
 -- Does the user's confirmed address belong to one of the institution's email domains (or a
 -- subdomain of one)? Compared without LIKE, so a domain's '_' is not a wildcard.
 CREATE FUNCTION app.email_domain_verifies(p_user uuid, p_institution uuid) RETURNS boolean
@@ -73,8 +122,11 @@ AS $$
        AND (x.host = x.dom OR right(x.host, length(x.dom) + 1) = '.' || x.dom)
   )
 $$;
+
+-- [0053]
 ALTER FUNCTION app.email_domain_verifies(uuid, uuid) OWNER TO oxkair_definer;
 
+-- [0053]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ State changes the database makes itself                                  │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -97,11 +149,15 @@ BEGIN
   RETURN NEW;
 END
 $$;
+
+-- [0053]
 ALTER FUNCTION app.tg_profiles__membership() OWNER TO oxkair_definer;
 
+-- [0053]
 CREATE TRIGGER tg_profiles__membership BEFORE INSERT OR UPDATE OF institution_id ON public.profiles
   FOR EACH ROW EXECUTE FUNCTION app.tg_profiles__membership();
 
+-- [0053]
 -- Confirming the address (verification link, password reset, an OIDC issuer's verified email)
 -- verifies a waiting profile whose institution lists the address's domain.
 CREATE FUNCTION app.tg_users__membership_by_domain() RETURNS trigger
@@ -122,172 +178,19 @@ BEGIN
   RETURN NULL;
 END
 $$;
+
+-- [0053]
 ALTER FUNCTION app.tg_users__membership_by_domain() OWNER TO oxkair_definer;
 
+-- [0053]
 CREATE TRIGGER tg_users__membership_by_domain AFTER UPDATE OF email_confirmed_at ON auth.users
   FOR EACH ROW WHEN (OLD.email_confirmed_at IS NULL AND NEW.email_confirmed_at IS NOT NULL)
   EXECUTE FUNCTION app.tg_users__membership_by_domain();
 
--- The definer changes verification_status (administrators' decisions) and nothing else.
-CREATE POLICY "Trusted functions record membership decisions" ON public.profiles
-  FOR UPDATE TO oxkair_definer USING (true) WITH CHECK (true);
+-- [0053]
 GRANT UPDATE (verification_status) ON public.profiles TO oxkair_definer;
 
--- ┌──────────────────────────────────────────────────────────────────────────┐
--- │ medical_notes: every policy of end users now also requires a verified    │
--- │ member of the case's institution.                                        │
--- └──────────────────────────────────────────────────────────────────────────┘
-DROP POLICY "Coders and assigned providers read their cases" ON public.medical_notes;
-CREATE POLICY "Verified members read the cases they created or are assigned" ON public.medical_notes
-  FOR SELECT TO oxkair_authenticated
-  USING ((user_id = (SELECT auth.uid()) OR provider_user_id = (SELECT auth.uid()))
-         AND institution_id = (SELECT app.current_member_institution()));
-
-DROP POLICY "Coders create cases of their own" ON public.medical_notes;
-CREATE POLICY "Verified coders create cases of their own institution" ON public.medical_notes
-  FOR INSERT TO oxkair_authenticated
-  WITH CHECK (
-    user_id = (SELECT auth.uid())
-    AND institution_id = (SELECT app.current_member_institution())
-    AND (SELECT app.current_user_category()) = 'Medical Coder'
-    AND coalesce(status, 'INCOMPLETE') IN ('INCOMPLETE', 'PENDING_CODER_REVIEW')
-  );
-
-DROP POLICY "Creators edit their cases until provider review" ON public.medical_notes;
-CREATE POLICY "Verified creators edit their cases until provider review" ON public.medical_notes
-  FOR UPDATE TO oxkair_authenticated
-  USING (user_id = (SELECT auth.uid()) AND status IN ('INCOMPLETE', 'PENDING_CODER_REVIEW')
-         AND institution_id = (SELECT app.current_member_institution()))
-  WITH CHECK (user_id = (SELECT auth.uid()));
-
-DROP POLICY "Assigned providers edit cases under their review" ON public.medical_notes;
-CREATE POLICY "Verified assigned providers edit cases under their review" ON public.medical_notes
-  FOR UPDATE TO oxkair_authenticated
-  USING (provider_user_id = (SELECT auth.uid()) AND status = 'PENDING_PROVIDER_REVIEW'
-         AND institution_id = (SELECT app.current_member_institution()))
-  WITH CHECK (provider_user_id = (SELECT auth.uid()));
-
--- Seed 2.1, for verified members only: the verified Providers of one's own institution.
-CREATE OR REPLACE FUNCTION public.institution_providers()
-  RETURNS TABLE (id uuid, name text, user_category text)
-  LANGUAGE sql STABLE SECURITY DEFINER
-  SET search_path = ''
-AS $$
-  SELECT p.id, p.name, p.user_category
-    FROM public.profiles p
-   WHERE p.institution_id = (SELECT app.current_member_institution())
-     AND p.user_category = 'Provider'
-     AND p.verification_status = 'verified'
-   ORDER BY p.name, p.id
-$$;
-
--- ┌──────────────────────────────────────────────────────────────────────────┐
--- │ Case invariants (0003's row trigger; 0052's bulk check below): the       │
--- │ creator is a verified member, the provider a verified Provider of the    │
--- │ case's institution, whoever writes.                                      │
--- └──────────────────────────────────────────────────────────────────────────┘
-CREATE OR REPLACE FUNCTION app.tg_medical_notes__check_invariants() RETURNS trigger
-  LANGUAGE plpgsql
-  SECURITY DEFINER
-  SET search_path = ''
-AS $$
-DECLARE
-  creator_institution uuid;
-  creator_status text;
-  old_status text;
-BEGIN
-  SELECT p.institution_id, p.verification_status INTO creator_institution, creator_status
-    FROM public.profiles p WHERE p.id = NEW.user_id;
-
-  IF TG_OP = 'INSERT' OR NEW.user_id IS DISTINCT FROM OLD.user_id
-     OR NEW.institution_id IS DISTINCT FROM OLD.institution_id THEN
-    IF creator_status IS DISTINCT FROM 'verified' THEN
-      RAISE EXCEPTION 'a case is created by a verified member of an institution'
-        USING ERRCODE = 'check_violation', CONSTRAINT = 'medical_notes_creator_verified';
-    END IF;
-    IF NEW.institution_id IS NULL THEN
-      NEW.institution_id := creator_institution;
-    ELSIF NEW.institution_id IS DISTINCT FROM creator_institution THEN
-      RAISE EXCEPTION 'a case belongs to its creator''s institution'
-        USING ERRCODE = 'check_violation', CONSTRAINT = 'medical_notes_institution_is_creators';
-    END IF;
-  END IF;
-
-  IF NEW.provider_user_id IS NOT NULL AND (
-       TG_OP = 'INSERT'
-       OR NEW.provider_user_id IS DISTINCT FROM OLD.provider_user_id
-       OR NEW.institution_id IS DISTINCT FROM OLD.institution_id) THEN
-    IF NOT EXISTS (
-      SELECT FROM public.profiles p
-       WHERE p.id = NEW.provider_user_id
-         AND p.user_category = 'Provider'
-         AND p.institution_id = NEW.institution_id
-         AND p.verification_status = 'verified'
-    ) THEN
-      RAISE EXCEPTION 'the assigned provider must be a verified Provider of the case''s institution'
-        USING ERRCODE = 'check_violation', CONSTRAINT = 'medical_notes_provider_in_institution';
-    END IF;
-  END IF;
-
-  IF NEW.status = 'PENDING_PROVIDER_REVIEW' AND NEW.provider_user_id IS NULL THEN
-    RAISE EXCEPTION 'a case pending provider review needs an assigned provider'
-      USING ERRCODE = 'check_violation', CONSTRAINT = 'medical_notes_provider_required';
-  END IF;
-
-  IF TG_OP = 'UPDATE' AND NEW.status IS DISTINCT FROM OLD.status THEN
-    old_status := coalesce(OLD.status, 'INCOMPLETE');
-    IF (old_status, NEW.status) NOT IN (
-         ('INCOMPLETE', 'PENDING_CODER_REVIEW'),
-         ('PENDING_CODER_REVIEW', 'PENDING_PROVIDER_REVIEW'),
-         ('PENDING_PROVIDER_REVIEW', 'PENDING_BILLING'),
-         ('PENDING_PROVIDER_REVIEW', 'PENDING_CODER_REVIEW'))
-       OR NEW.status IS NULL THEN
-      RAISE EXCEPTION 'status cannot move from % to %', old_status, coalesce(NEW.status, 'NULL')
-        USING ERRCODE = 'check_violation', CONSTRAINT = 'medical_notes_status_flow';
-    END IF;
-  END IF;
-
-  RETURN NEW;
-END
-$$;
-
-CREATE OR REPLACE FUNCTION app.tg_medical_notes__check_invariants_bulk() RETURNS trigger
-  LANGUAGE plpgsql
-  SECURITY DEFINER
-  SET search_path = ''
-AS $$
-DECLARE
-  bad_id uuid;
-  bad_constraint text;
-BEGIN
-  -- The row trigger's INSERT rules, as what must hold once its fill has happened.
-  SELECT v.id, v.broken INTO bad_id, bad_constraint
-    FROM (SELECT n.id,
-                 CASE
-                   WHEN c.verification_status IS DISTINCT FROM 'verified'
-                     THEN 'medical_notes_creator_verified'
-                   WHEN n.institution_id IS DISTINCT FROM c.institution_id
-                     THEN 'medical_notes_institution_is_creators'
-                   WHEN n.provider_user_id IS NOT NULL
-                        AND NOT coalesce(p.user_category = 'Provider' AND p.institution_id = n.institution_id
-                                         AND p.verification_status = 'verified', false)
-                     THEN 'medical_notes_provider_in_institution'
-                   WHEN n.status = 'PENDING_PROVIDER_REVIEW' AND n.provider_user_id IS NULL
-                     THEN 'medical_notes_provider_required'
-                 END AS broken
-            FROM inserted n
-            LEFT JOIN public.profiles c ON c.id = n.user_id
-            LEFT JOIN public.profiles p ON p.id = n.provider_user_id) v
-   WHERE v.broken IS NOT NULL
-   LIMIT 1;
-  IF bad_id IS NOT NULL THEN
-    RAISE EXCEPTION 'a bulk-loaded case breaks %', bad_constraint
-      USING ERRCODE = 'check_violation', CONSTRAINT = bad_constraint;
-  END IF;
-  RETURN NULL;
-END
-$$;
-
+-- [0053]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Institution administrators. Each function takes who acts from the        │
 -- │ session (auth.uid()), and acts only within the caller's own verified     │
@@ -303,8 +206,11 @@ AS $$
    WHERE d.user_id = (SELECT auth.uid()) AND d.designation = 'institution_admin'
      AND d.institution_id = (SELECT app.current_member_institution())
 $$;
+
+-- [0053]
 ALTER FUNCTION app.current_admin_institution() OWNER TO oxkair_definer;
 
+-- [0053]
 -- Does the caller hold this designation (for their verified institution, or globally)?
 CREATE FUNCTION app.has_designation(p_designation text, p_institution uuid) RETURNS boolean
   LANGUAGE sql STABLE SECURITY DEFINER
@@ -316,9 +222,14 @@ AS $$
        AND d.institution_id IS NOT DISTINCT FROM p_institution
        AND (d.institution_id IS NULL OR d.institution_id = (SELECT app.current_member_institution())))
 $$;
+
+-- [0053]
 ALTER FUNCTION app.has_designation(text, uuid) OWNER TO oxkair_definer;
+
+-- [0053]
 GRANT EXECUTE ON FUNCTION app.has_designation(text, uuid) TO oxkair_authenticated;
 
+-- [0053]
 CREATE FUNCTION app.require_admin() RETURNS uuid
   LANGUAGE plpgsql STABLE SECURITY DEFINER
   SET search_path = ''
@@ -332,8 +243,11 @@ BEGIN
   RETURN v_institution;
 END
 $$;
+
+-- [0053]
 ALTER FUNCTION app.require_admin() OWNER TO oxkair_definer;
 
+-- [0053]
 -- The members (and applicants) of the caller's institution, for its administrators.
 CREATE FUNCTION public.institution_members(p_status text DEFAULT NULL)
   RETURNS TABLE (id uuid, name text, email text, user_category text, verification_status text,
@@ -355,9 +269,14 @@ BEGIN
    ORDER BY coalesce(p.verification_status, 'not verified') = 'verified', p.created_at DESC, p.id;
 END
 $$;
+
+-- [0053]
 ALTER FUNCTION public.institution_members(text) OWNER TO oxkair_definer;
+
+-- [0053]
 GRANT EXECUTE ON FUNCTION public.institution_members(text) TO oxkair_authenticated;
 
+-- [0053]
 -- Approve ('verified') or reject ('rejected') a member of the caller's institution.
 CREATE FUNCTION public.decide_membership(p_user uuid, p_decision text) RETURNS text
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -387,9 +306,14 @@ BEGIN
   RETURN p_decision;
 END
 $$;
+
+-- [0053]
 ALTER FUNCTION public.decide_membership(uuid, text) OWNER TO oxkair_definer;
+
+-- [0053]
 GRANT EXECUTE ON FUNCTION public.decide_membership(uuid, text) TO oxkair_authenticated;
 
+-- [0053]
 -- Name another administrator: a verified member of the caller's own institution.
 CREATE FUNCTION public.add_institution_admin(p_user uuid) RETURNS void
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -409,9 +333,14 @@ BEGIN
   PERFORM auth.log_event('INSTITUTION_ADMIN_ADDED', p_user, jsonb_build_object('institution_id', v_institution));
 END
 $$;
+
+-- [0053]
 ALTER FUNCTION public.add_institution_admin(uuid) OWNER TO oxkair_definer;
+
+-- [0053]
 GRANT EXECUTE ON FUNCTION public.add_institution_admin(uuid) TO oxkair_authenticated;
 
+-- [0053]
 -- `oxkair institutions admins add` (run by the server's admin as oxkair_owner): names the
 -- first administrator of an institution. The user's profile must already name that institution;
 -- naming them verifies them. Audited with no end user as actor: the CLI's login is recorded.
@@ -442,9 +371,14 @@ BEGIN
   RETURN v_user;
 END
 $$;
+
+-- [0053]
 ALTER FUNCTION app.name_institution_admin(text, uuid) OWNER TO oxkair_definer;
+
+-- [0053]
 GRANT EXECUTE ON FUNCTION app.name_institution_admin(text, uuid) TO oxkair_owner;
 
+-- [0053]
 CREATE FUNCTION app.remove_institution_admin(p_email text, p_institution uuid) RETURNS boolean
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = ''
@@ -463,9 +397,14 @@ BEGIN
   RETURN v_user IS NOT NULL;
 END
 $$;
+
+-- [0053]
 ALTER FUNCTION app.remove_institution_admin(text, uuid) OWNER TO oxkair_definer;
+
+-- [0053]
 GRANT EXECUTE ON FUNCTION app.remove_institution_admin(text, uuid) TO oxkair_owner;
 
+-- [0053]
 CREATE FUNCTION app.institution_admins(p_institution uuid)
   RETURNS TABLE (email text, name text, granted_at timestamptz, granted_by_email text)
   LANGUAGE sql STABLE SECURITY DEFINER
@@ -479,7 +418,11 @@ AS $$
    WHERE d.designation = 'institution_admin' AND d.institution_id = p_institution
    ORDER BY d.granted_at, u.email
 $$;
+
+-- [0053]
 ALTER FUNCTION app.institution_admins(uuid) OWNER TO oxkair_definer;
+
+-- [0053]
 GRANT EXECUTE ON FUNCTION app.institution_admins(uuid) TO oxkair_owner;
 
-REVOKE CREATE ON SCHEMA app, auth, public FROM oxkair_definer;
+REVOKE CREATE ON SCHEMA app, audit, auth, public FROM oxkair_definer;
