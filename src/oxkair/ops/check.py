@@ -32,7 +32,7 @@ SAFEGUARDS = (ACCESS, LOGOFF, AT_REST, AUDIT, INTEGRITY, AUTHN, TRANSMISSION, BA
 # Tables holding PHI or identities: each must carry the audit trigger and pgaudit's coverage.
 PHI_TABLES = ["auth.users", "public.profiles", "public.user_settings", "public.medical_notes"]
 AUDITED_TABLES = [*PHI_TABLES, "public.institutions"]
-# Reference data that holds no user data: RLS on, not forced (0004_row_level_security.sql).
+# Reference data that holds no user data: RLS on, not forced (0007_baseline_row_level_security.sql).
 REFERENCE_TABLES = {"public.institutions"}
 API_ROLES = ["oxkair_api", "oxkair_anon", "oxkair_authenticated"]
 # Privileged roles that exist by construction: the bootstrap superuser (oid 10; the embedded

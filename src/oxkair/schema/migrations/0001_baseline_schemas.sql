@@ -1,54 +1,43 @@
--- [0001]
--- Schemas, extensions, the auth.uid()/auth.jwt() helpers and the shared updated_at trigger.
+-- ╔══════════════════════════════════════════════════════════════════════════════════════╗
+-- ║ Schemas, extensions, default privileges, the request-context helpers (auth.uid(),    ║
+-- ║ auth.jwt(), auth.role()) and the shared updated_at trigger. The roles themselves are ║
+-- ║ cluster-wide: ../roles.sql, run by the server admin before every upgrade.            ║
+-- ╚══════════════════════════════════════════════════════════════════════════════════════╝
 
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Schemas                                                                  │
 -- └──────────────────────────────────────────────────────────────────────────┘
 CREATE SCHEMA IF NOT EXISTS extensions;
 
--- [0001]
 CREATE SCHEMA IF NOT EXISTS auth;
 
--- [0001]
 CREATE SCHEMA IF NOT EXISTS app;
 
--- [0001]
      -- private helpers; not an API surface
 CREATE SCHEMA IF NOT EXISTS audit;
 
--- [0001]
 REVOKE ALL ON SCHEMA extensions, auth, app, audit FROM PUBLIC;
 
--- [0001]
 ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 
--- [0001]
 ALTER DEFAULT PRIVILEGES FOR ROLE oxkair_definer REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 
--- [0001]
 -- Trusted extensions: created by the owner without a superuser (allow-listed on Azure).
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA extensions;
 
--- [0001]
 CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA extensions;
 
--- [0001]
 GRANT USAGE ON SCHEMA extensions TO oxkair_definer, oxkair_authenticated, oxkair_anon, oxkair_migrator;
 
--- [0001]
 GRANT USAGE ON SCHEMA auth TO oxkair_definer, oxkair_authenticated, oxkair_anon, oxkair_migrator;
 
--- [0001]
 GRANT USAGE ON SCHEMA app TO oxkair_definer, oxkair_authenticated, oxkair_anon, oxkair_migrator;
 
--- [0001]
 GRANT USAGE ON SCHEMA public TO oxkair_definer, oxkair_authenticated, oxkair_anon, oxkair_migrator,
   oxkair_auditor, oxkair_break_glass;
 
--- [0001]
 GRANT USAGE ON SCHEMA audit TO oxkair_definer, oxkair_auditor;
 
--- [0001]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Request context: the API sets request.jwt.claims per transaction         │
 -- │ (set_config(..., true)); these read it exactly as Supabase does.         │
@@ -63,7 +52,6 @@ AS $$
                              '{}')::jsonb
 $$;
 
--- [0001]
 CREATE FUNCTION auth.uid() RETURNS uuid
   LANGUAGE sql STABLE
 AS $$
@@ -73,7 +61,6 @@ AS $$
   ), '')::uuid
 $$;
 
--- [0001]
 CREATE FUNCTION auth.role() RETURNS text
   LANGUAGE sql STABLE
 AS $$
@@ -83,11 +70,9 @@ AS $$
   ), '')::text
 $$;
 
--- [0001]
 GRANT EXECUTE ON FUNCTION auth.jwt(), auth.uid(), auth.role()
   TO oxkair_definer, oxkair_authenticated, oxkair_anon, oxkair_migrator, oxkair_break_glass;
 
--- [0001]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Shared trigger: updated_at is kept by the database, not by callers.      │
 -- └──────────────────────────────────────────────────────────────────────────┘

@@ -1,5 +1,8 @@
--- [0002]
--- auth.users of our design and the seed's four tables, column for column (seed section 2).
+-- ╔═══════════════════════════════════════════════════════════════════════════════════════════╗
+-- ║ The seed's tables (section 2), column for column, and auth.users (section 3) that they    ║
+-- ║ reference; their indexes and updated_at triggers. Their policies: 0007; their case rules: ║
+-- ║ 0006; their audit triggers: 0003.                                                         ║
+-- ╚═══════════════════════════════════════════════════════════════════════════════════════════╝
 
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ auth.users: replaces Supabase's auth.users (seed section 3)              │
@@ -29,15 +32,12 @@ CREATE TABLE auth.users (
   CONSTRAINT users_external_identity_key UNIQUE (external_issuer, external_subject)
 );
 
--- [0002]
 -- Unlike GoTrue, one account per address whatever its letter case.
 CREATE UNIQUE INDEX users_email_lower_key ON auth.users (lower(email));
 
--- [0002]
 CREATE TRIGGER tg_users__set_updated_at BEFORE UPDATE ON auth.users
   FOR EACH ROW EXECUTE FUNCTION app.tg__set_updated_at();
 
--- [0002]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ public.institutions                                                      │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -50,14 +50,11 @@ CREATE TABLE public.institutions (
   CONSTRAINT institutions_pkey PRIMARY KEY (id)
 );
 
--- [0002]
 CREATE INDEX institutions_email_domains_idx ON public.institutions USING gin (email_domains);
 
--- [0002]
 CREATE TRIGGER tg_institutions__set_updated_at BEFORE UPDATE ON public.institutions
   FOR EACH ROW EXECUTE FUNCTION app.tg__set_updated_at();
 
--- [0002]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ public.profiles                                                          │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -86,15 +83,12 @@ CREATE TABLE public.profiles (
   CONSTRAINT fk_profiles_institution FOREIGN KEY (institution_id) REFERENCES public.institutions(id)
 );
 
--- [0002]
 -- Coder-provider visibility (seed 2.1) filters on institution and category.
 CREATE INDEX profiles_institution_id_user_category_idx ON public.profiles (institution_id, user_category);
 
--- [0002]
 CREATE TRIGGER tg_profiles__set_updated_at BEFORE UPDATE ON public.profiles
   FOR EACH ROW EXECUTE FUNCTION app.tg__set_updated_at();
 
--- [0002]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ public.user_settings                                                     │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -107,11 +101,9 @@ CREATE TABLE public.user_settings (
   CONSTRAINT user_settings_id_fkey FOREIGN KEY (id) REFERENCES auth.users(id)
 );
 
--- [0002]
 CREATE TRIGGER tg_user_settings__set_updated_at BEFORE UPDATE ON public.user_settings
   FOR EACH ROW EXECUTE FUNCTION app.tg__set_updated_at();
 
--- [0002]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ public.medical_notes (the seed writes `billable_notes ARRAY`: text[])    │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -149,23 +141,18 @@ CREATE TABLE public.medical_notes (
   CONSTRAINT fk_medical_notes_institution FOREIGN KEY (institution_id) REFERENCES public.institutions(id)
 );
 
--- [0002]
 -- The policies filter on user_id / provider_user_id; worklists add status and newest-first.
 CREATE INDEX medical_notes_user_id_status_created_at_idx
   ON public.medical_notes (user_id, status, created_at DESC);
 
--- [0002]
 CREATE INDEX medical_notes_provider_user_id_status_created_at_idx
   ON public.medical_notes (provider_user_id, status, created_at DESC);
 
--- [0002]
 CREATE INDEX medical_notes_institution_id_idx ON public.medical_notes (institution_id);
 
--- [0002]
 CREATE TRIGGER tg_medical_notes__set_updated_at BEFORE UPDATE ON public.medical_notes
   FOR EACH ROW EXECUTE FUNCTION app.tg__set_updated_at();
 
--- [0022]
 -- Case text and JSON are compressed with lz4 instead of pglz (PostgreSQL's default).
 --
 -- A case is ~6 KB of notes plus JSON: every write compresses each wide column and every read
@@ -187,7 +174,6 @@ ALTER TABLE public.medical_notes
   ALTER COLUMN final_processed_data SET COMPRESSION lz4,
   ALTER COLUMN summary_data SET COMPRESSION lz4;
 
--- [0040]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Worklist: newest first with keyset pagination on (created_at, id), for   │
 -- │ each side of the read policy (creator, assigned provider).               │
@@ -195,7 +181,6 @@ ALTER TABLE public.medical_notes
 CREATE INDEX medical_notes_user_id_created_at_id_idx
   ON public.medical_notes (user_id, created_at DESC NULLS LAST, id DESC);
 
--- [0040]
 CREATE INDEX medical_notes_provider_user_id_created_at_id_idx
   ON public.medical_notes (provider_user_id, created_at DESC NULLS LAST, id DESC)
   WHERE provider_user_id IS NOT NULL;

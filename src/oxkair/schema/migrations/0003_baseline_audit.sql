@@ -1,7 +1,13 @@
+-- ╔═════════════════════════════════════════════════════════════════════════════════════════════╗
+-- ║ The audit trail (HIPAA 164.312(b)): an append-only, hash-chained log in 8 lanes, yearly     ║
+-- ║ partitions, generated row-change triggers, and its only writers: audit.append (reached only ║
+-- ║ through SECURITY DEFINER functions and triggers), app.log_case_reads (the PHI access log),  ║
+-- ║ app.log_break_glass_read, audit.log_migration. docs/audit.md explains the chain.            ║
+-- ╚═════════════════════════════════════════════════════════════════════════════════════════════╝
+
 -- Handing functions to oxkair_definer needs CREATE on their schema: granted only meanwhile.
 GRANT CREATE ON SCHEMA app, audit, auth, public TO oxkair_definer;
 
--- [0005]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ The chain. Entries are chained per lane (8 lanes by backend pid) so that │
 -- │ concurrent writers wait on one eighth of the traffic, not all of it.     │
@@ -14,12 +20,10 @@ CREATE TABLE audit.chain_head (
   prev_hash bytea              -- the hash before the last append (lets one UPDATE do it all)
 );
 
--- [0005]
 INSERT INTO audit.chain_head (lane, hash)
 SELECT l, sha256(convert_to('oxkair audit genesis ' || l, 'UTF8'))
   FROM generate_series(0, 7) AS l;
 
--- [0005]
 CREATE TABLE audit.log (
   lane smallint NOT NULL,
   seq bigint NOT NULL,
@@ -40,13 +44,10 @@ CREATE TABLE audit.log (
   PRIMARY KEY (lane, seq, at)
 ) PARTITION BY RANGE (at);
 
--- [0005]
 CREATE INDEX log_table_name_row_id_idx ON audit.log (table_name, row_id);
 
--- [0005]
 CREATE INDEX log_actor_user_id_at_idx ON audit.log (actor_user_id, at);
 
--- [0005]
 -- One partition a year keeps 6+ years cheap to query, back up and (after 6 years) archive
 -- with DETACH PARTITION. The default partition means no entry is ever refused.
 CREATE FUNCTION audit.ensure_partitions(first_year int, last_year int) RETURNS void
@@ -62,13 +63,10 @@ BEGIN
 END
 $$;
 
--- [0005]
 DO $$ BEGIN PERFORM audit.ensure_partitions(2024, 2040); END $$;
 
--- [0005]
 CREATE TABLE audit.log_default PARTITION OF audit.log DEFAULT;
 
--- [0005]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Hash of one entry: sha256(previous hash || canonical JSON of its fields) │
 -- │ The trigger and `oxkair audit verify` use this one definition.           │
@@ -86,7 +84,6 @@ AS $$
   )::text, 'UTF8'))
 $$;
 
--- [0005]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Append-only: no grant opens UPDATE/DELETE/TRUNCATE, and these guards     │
 -- │ stop even the owner unless it first disables them (which pgaudit logs).  │
@@ -101,15 +98,12 @@ BEGIN
 END
 $$;
 
--- [0005]
 CREATE TRIGGER tg_log__append_only BEFORE UPDATE OR DELETE ON audit.log
   FOR EACH ROW EXECUTE FUNCTION audit.tg__forbid_change();
 
--- [0005]
 CREATE TRIGGER tg_log__no_truncate BEFORE TRUNCATE ON audit.log
   FOR EACH STATEMENT EXECUTE FUNCTION audit.tg__forbid_change();
 
--- [0005]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Verification: every entry's hash, the links between entries, the heads. │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -154,45 +148,30 @@ AS $$
   SELECT p.lane, p.seq, p.problem FROM problems p ORDER BY p.lane, p.seq, p.problem
 $$;
 
--- [0005]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Ownership and grants                                                     │
 -- └──────────────────────────────────────────────────────────────────────────┘
 
--- [0005]
-
--- [0005]
 GRANT SELECT, UPDATE ON audit.chain_head TO oxkair_definer;
 
--- [0005]
 GRANT INSERT ON audit.log TO oxkair_definer;
 
--- [0005]
 GRANT EXECUTE ON FUNCTION audit.entry_hash(bytea, smallint, bigint, timestamptz, xid8, uuid, text, text,
                                            inet, text, text, text, jsonb, jsonb, jsonb)
   TO oxkair_definer, oxkair_auditor;
 
--- [0005]
-
--- [0005]
-
--- [0005]
 GRANT USAGE ON SCHEMA audit TO oxkair_migrator;
 
--- [0005]
 GRANT SELECT ON audit.log, audit.chain_head TO oxkair_auditor;
 
--- [0005]
 GRANT EXECUTE ON FUNCTION audit.verify_chain() TO oxkair_auditor;
 
--- [0005]
 -- pgaudit object auditing: statements that write PHI are logged by the server too.
 GRANT INSERT, UPDATE, DELETE ON public.medical_notes, public.profiles, public.user_settings, auth.users
   TO oxkair_pgaudit;
 
--- [0005→0054]
--- Emergency access (0005): each row read, by the break-glass role (its SET ROLE names it).
-CREATE OR REPLACE FUNCTION app.log_break_glass_read(p_table text, p_row_id uuid) RETURNS boolean
+-- Emergency access: each row the break-glass role reads is recorded first (its policy: 0007).
+CREATE FUNCTION app.log_break_glass_read(p_table text, p_row_id uuid) RETURNS boolean
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = ''
 AS $$
@@ -203,19 +182,12 @@ BEGIN
 END
 $$;
 
--- [0005]
 ALTER FUNCTION app.log_break_glass_read(text, uuid) OWNER TO oxkair_definer;
 
--- [0005]
 GRANT USAGE ON SCHEMA app TO oxkair_break_glass;
 
--- [0005]
 GRANT EXECUTE ON FUNCTION app.log_break_glass_read(text, uuid) TO oxkair_break_glass;
 
--- [0005]
-GRANT SELECT ON public.medical_notes TO oxkair_break_glass;
-
--- [0050]
 -- Audit at less cost (issue 2 benchmark: audited updates <= 1.5x plain ones). Same entries, same
 -- hashes; where the time went, measured per audited UPDATE of a medical_notes row (perf and
 -- EXPLAIN ANALYZE's trigger time, 6 KB notes):
@@ -237,8 +209,6 @@ GRANT SELECT ON public.medical_notes TO oxkair_break_glass;
 -- them after every upgrade, so a migration that adds a column cannot leave it unaudited; and
 -- `oxkair check` fails audit.triggers if a table's columns differ from its trigger's.
 
-
--- [0050]
 CREATE TABLE audit.row_change_trigger (
   table_name text PRIMARY KEY,                 -- schema-qualified, e.g. public.medical_notes
   never_recorded text[] NOT NULL DEFAULT '{}', -- columns never compared nor written (password hashes)
@@ -250,15 +220,13 @@ CREATE TABLE audit.row_change_trigger (
   trigger_def text
 );
 
--- [0050]
 GRANT SELECT ON audit.row_change_trigger TO oxkair_auditor;
 
--- [0050→0054]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
--- │ Generated row-change triggers (0050/0051), now SECURITY DEFINER and      │
--- │ owned by oxkair_definer: the acting role comes from audit.append.        │
+-- │ Generated row-change triggers, SECURITY DEFINER and owned by             │
+-- │ oxkair_definer: the acting role comes from audit.append.                 │
 -- └──────────────────────────────────────────────────────────────────────────┘
-CREATE OR REPLACE FUNCTION audit.row_change_function_source(p_table regclass, p_function text, p_never text[])
+CREATE FUNCTION audit.row_change_function_source(p_table regclass, p_function text, p_never text[])
   RETURNS text
   LANGUAGE plpgsql VOLATILE
   SET search_path = ''
@@ -338,10 +306,9 @@ $f$,
 END
 $gen$;
 
--- [0050→0054]
 -- Handing the generated function to oxkair_definer needs CREATE on audit for that role: lent for
 -- the duration of one (re)generation, as the migrations do.
-CREATE OR REPLACE FUNCTION audit.install_row_change_trigger(p_table regclass, p_never_recorded text[] DEFAULT '{}')
+CREATE FUNCTION audit.install_row_change_trigger(p_table regclass, p_never_recorded text[] DEFAULT '{}')
   RETURNS void
   LANGUAGE plpgsql
   SET search_path = ''
@@ -375,7 +342,6 @@ BEGIN
 END
 $$;
 
--- [0050]
 -- Regenerate every registered trigger (the post-apply hook calls this after each upgrade).
 CREATE FUNCTION audit.refresh_row_change_triggers() RETURNS void
   LANGUAGE plpgsql
@@ -390,15 +356,11 @@ BEGIN
 END
 $$;
 
-
--- [0051]
 -- The data migration's bulk load skips per-row audit entries (it records per-table totals); the
 -- generated functions returned at once, but each row still queued an AFTER trigger event and ran
 -- a plpgsql call: ~1.5 s of CPU per 100k notes (issue 4 benchmark). A WHEN clause, evaluated
 -- before anything is queued, skips them. The function keeps its own test too.
 
-
--- [0054]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ The role a statement acts as. Inside a SECURITY DEFINER function         │
 -- │ current_user is the function's owner, but the `role` setting still names │
@@ -412,12 +374,10 @@ AS $$
   SELECT coalesce(nullif(pg_catalog.current_setting('role', true), 'none'), SESSION_USER::text)
 $$;
 
--- [0054]
 GRANT EXECUTE ON FUNCTION audit.acting_role() TO oxkair_definer;
 
--- [0054]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
--- │ The one writer (0050's single statement), the role derived, not passed.  │
+-- │ The one writer, in one statement; the role derived, never passed.        │
 -- └──────────────────────────────────────────────────────────────────────────┘
 CREATE FUNCTION audit.append(p_action text, p_table text, p_row_id text, p_old jsonb, p_new jsonb,
                              p_detail jsonb) RETURNS void
@@ -451,16 +411,13 @@ BEGIN
 END
 $$;
 
--- [0054]
 ALTER FUNCTION audit.append(text, text, text, jsonb, jsonb, jsonb) OWNER TO oxkair_definer;
 
--- [0054]
 REVOKE EXECUTE ON FUNCTION audit.append(text, text, text, jsonb, jsonb, jsonb) FROM PUBLIC;
 
--- [0054]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ The access log: one READ entry per response, for the cases it carries    │
--- │ that the caller can read. The predicate is the read policy's (0053):     │
+-- │ that the caller can read. The predicate is the read policy's (0007):     │
 -- │ creator or assigned provider, and a verified member of the case's        │
 -- │ institution. Ids the caller cannot read are dropped, never recorded.     │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -490,16 +447,10 @@ BEGIN
 END
 $$;
 
--- [0054]
 ALTER FUNCTION app.log_case_reads(uuid[], text) OWNER TO oxkair_definer;
 
--- [0054]
 GRANT EXECUTE ON FUNCTION app.log_case_reads(uuid[], text) TO oxkair_authenticated;
 
--- [0054]
-GRANT SELECT ON public.medical_notes TO oxkair_definer;
-
--- [0054]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ The data migration's per-table totals (`oxkair migrate run`).            │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -515,18 +466,12 @@ BEGIN
 END
 $$;
 
--- [0054]
 ALTER FUNCTION audit.log_migration(text, text, jsonb) OWNER TO oxkair_definer;
 
--- [0054]
 GRANT EXECUTE ON FUNCTION audit.log_migration(text, text, jsonb) TO oxkair_migrator;
 
--- [0054]
--- The API's roles need nothing in the audit schema any more.
-
--- [0050]
--- The five tables of 0005, same trigger names, same exclusions; the shared audit.tg__row_change
--- stays for any table a later migration wants audited without generation.
+-- The seed's tables and auth.users (password hashes never recorded); app.designations is
+-- registered where it is made (0005). A table added later is registered by its migration.
 DO $$
 BEGIN
   PERFORM audit.install_row_change_trigger('auth.users', '{password_hash}');

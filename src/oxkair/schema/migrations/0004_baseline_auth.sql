@@ -1,9 +1,14 @@
+-- ╔══════════════════════════════════════════════════════════════════════════════════════════════╗
+-- ║ Authentication (replaces Supabase Auth): sessions, refresh tokens, one-time tokens, MFA,     ║
+-- ║ lockout, rate limits, the outbox; every function the API calls before login (as oxkair_anon) ║
+-- ║ and after (as oxkair_authenticated), each acting on the caller only. docs/auth.md.           ║
+-- ╚══════════════════════════════════════════════════════════════════════════════════════════════╝
+
 -- Handing functions to oxkair_definer needs CREATE on their schema: granted only meanwhile.
 GRANT CREATE ON SCHEMA app, audit, auth, public TO oxkair_definer;
 -- auth.prune also clears app.idempotency_keys, which 0006_baseline_case_rules.sql creates.
 SET LOCAL check_function_bodies = off;
 
--- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Tables                                                                   │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -24,10 +29,8 @@ CREATE TABLE auth.sessions (
   CONSTRAINT sessions_aal_check CHECK (aal IN ('aal1', 'aal2'))
 );
 
--- [0010]
 CREATE INDEX sessions_user_id_idx ON auth.sessions (user_id) WHERE revoked_at IS NULL;
 
--- [0010]
 -- Opaque refresh tokens, stored as sha256 (they are 256-bit random: no slow hash needed).
 CREATE TABLE auth.refresh_tokens (
   token_hash bytea NOT NULL,
@@ -38,10 +41,8 @@ CREATE TABLE auth.refresh_tokens (
   CONSTRAINT refresh_tokens_session_id_fkey FOREIGN KEY (session_id) REFERENCES auth.sessions(id)
 );
 
--- [0010]
 CREATE INDEX refresh_tokens_session_id_idx ON auth.refresh_tokens (session_id);
 
--- [0010]
 -- Email verification, password reset and MFA login challenges: single use, expiring, hashed.
 CREATE TABLE auth.one_time_tokens (
   token_hash bytea NOT NULL,
@@ -57,10 +58,8 @@ CREATE TABLE auth.one_time_tokens (
     CHECK (purpose IN ('email_verification', 'password_reset', 'mfa_challenge'))
 );
 
--- [0010]
 CREATE INDEX one_time_tokens_user_id_purpose_idx ON auth.one_time_tokens (user_id, purpose);
 
--- [0010]
 -- One TOTP factor per user (RFC 6238); last_used_step refuses a code's replay.
 CREATE TABLE auth.mfa_factors (
   user_id uuid NOT NULL,
@@ -72,7 +71,6 @@ CREATE TABLE auth.mfa_factors (
   CONSTRAINT mfa_factors_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id)
 );
 
--- [0010]
 CREATE TABLE auth.recovery_codes (
   user_id uuid NOT NULL,
   code_hash bytea NOT NULL,
@@ -81,7 +79,6 @@ CREATE TABLE auth.recovery_codes (
   CONSTRAINT recovery_codes_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id)
 );
 
--- [0010]
 -- Fixed-window counters shared by every API replica (per-IP limits).
 CREATE TABLE auth.rate_limits (
   bucket text NOT NULL,
@@ -90,7 +87,6 @@ CREATE TABLE auth.rate_limits (
   CONSTRAINT rate_limits_pkey PRIMARY KEY (bucket)
 );
 
--- [0010]
 -- Failed logins per address, known or not (so a lockout reveals nothing); keyed by sha256.
 CREATE TABLE auth.login_failures (
   email_key text NOT NULL,
@@ -100,7 +96,6 @@ CREATE TABLE auth.login_failures (
   CONSTRAINT login_failures_pkey PRIMARY KEY (email_key)
 );
 
--- [0010]
 CREATE TABLE auth.outbox (
   id bigint GENERATED ALWAYS AS IDENTITY,
   to_address text NOT NULL,
@@ -113,10 +108,8 @@ CREATE TABLE auth.outbox (
   CONSTRAINT outbox_pkey PRIMARY KEY (id)
 );
 
--- [0010]
 CREATE INDEX outbox_pending_idx ON auth.outbox (id) WHERE sent_at IS NULL;
 
--- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Row-level security: only the trusted functions' owner reaches these.    │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -135,15 +128,8 @@ BEGIN
 END
 $rls$;
 
--- [0010]
-GRANT INSERT ON public.profiles TO oxkair_definer;
-
--- [0010]
-GRANT SELECT, INSERT ON public.user_settings TO oxkair_definer;
-
--- [0010→0054]
--- Auth events (0010): same entries, through the new writer.
-CREATE OR REPLACE FUNCTION auth.log_event(p_action text, p_user_id uuid, p_detail jsonb) RETURNS void
+-- Auth events, through the one audit writer.
+CREATE FUNCTION auth.log_event(p_action text, p_user_id uuid, p_detail jsonb) RETURNS void
   LANGUAGE sql VOLATILE SECURITY DEFINER
   SET search_path = ''
 AS $$
@@ -151,7 +137,6 @@ AS $$
                       coalesce(p_detail, '{}'::jsonb) || jsonb_build_object('user_id', p_user_id))
 $$;
 
--- [0010]
 CREATE FUNCTION auth.email_key(p_email text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   SET search_path = ''
@@ -159,7 +144,6 @@ AS $$
   SELECT encode(sha256(convert_to(lower(btrim(p_email)), 'UTF8')), 'hex')
 $$;
 
--- [0010]
 CREATE FUNCTION auth.queue_email(p_to text, p_subject text, p_body text) RETURNS void
   LANGUAGE sql VOLATILE SECURITY DEFINER
   SET search_path = ''
@@ -167,7 +151,6 @@ AS $$
   INSERT INTO auth.outbox (to_address, subject, body) VALUES (p_to, p_subject, p_body)
 $$;
 
--- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Rate limits and lockout                                                  │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -197,7 +180,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 -- What a password login needs; always exactly one row, also for an unknown address.
 CREATE FUNCTION auth.login_lookup(p_email text)
   RETURNS TABLE (user_id uuid, password_hash text, email text, email_confirmed boolean,
@@ -214,12 +196,11 @@ AS $$
     LEFT JOIN auth.login_failures f ON f.email_key = auth.email_key(p_email)
 $$;
 
--- [0010→0011]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ A failure after a quiet day starts a new count (old typos do not add up │
 -- │ to a lockout); about one call in a thousand also prunes.                │
 -- └──────────────────────────────────────────────────────────────────────────┘
-CREATE OR REPLACE FUNCTION auth.record_login_failure(p_email text, p_user_id uuid, p_reason text,
+CREATE FUNCTION auth.record_login_failure(p_email text, p_user_id uuid, p_reason text,
                                                      p_threshold integer, p_base_seconds integer,
                                                      p_max_seconds integer)
   RETURNS integer
@@ -262,7 +243,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 -- A correct password refused for another reason (unverified address, disabled account).
 CREATE FUNCTION auth.log_login_refused(p_user_id uuid, p_reason text) RETURNS void
   LANGUAGE sql VOLATILE SECURITY DEFINER
@@ -271,7 +251,6 @@ AS $$
   SELECT auth.log_event('AUTH_LOGIN_REFUSED', p_user_id, jsonb_build_object('reason', p_reason))
 $$;
 
--- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Sessions and refresh tokens                                              │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -303,7 +282,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 -- Rotates a refresh token. Row locks serialise concurrent presentations of one token: the
 -- first wins; every later one is reuse, which revokes the whole session.
 CREATE FUNCTION auth.refresh_session(p_old_hash bytea, p_new_hash bytea)
@@ -350,7 +328,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 -- Whether a token's session is still live (not revoked, not idle, not past its lifetime, user
 -- not disabled); a live session's idle clock restarts.
 CREATE FUNCTION auth.check_session(p_session_id uuid) RETURNS boolean
@@ -368,7 +345,6 @@ AS $$
   SELECT EXISTS (SELECT FROM live)
 $$;
 
--- [0010]
 -- Logout of the caller's session (p_all = false) or of all their sessions; returns their ids.
 CREATE FUNCTION auth.logout(p_all boolean) RETURNS SETOF uuid
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -390,7 +366,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 -- The caller's account (GET /auth/user).
 CREATE FUNCTION auth.current_user_info()
   RETURNS TABLE (id uuid, email text, email_confirmed_at timestamptz, created_at timestamptz,
@@ -406,7 +381,6 @@ AS $$
    WHERE u.id = (SELECT auth.uid())
 $$;
 
--- [0010]
 -- Re-hash (bcrypt → argon2id, or stronger argon2 parameters) after a successful login.
 CREATE FUNCTION auth.rehash_password(p_user_id uuid, p_old_hash text, p_new_hash text) RETURNS void
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -421,7 +395,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Signup, email verification, password reset                               │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -441,7 +414,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 -- Creates user, profile and settings in one transaction and queues the verification email.
 -- An address already registered gets a notice instead, and the caller the same answer.
 CREATE FUNCTION auth.signup(p_email text, p_password_hash text, p_first_name text, p_last_name text,
@@ -479,8 +451,7 @@ BEGIN
 END
 $$;
 
--- [0010→0057]
-CREATE OR REPLACE FUNCTION auth.request_token(p_email text, p_purpose text, p_token_hash bytea,
+CREATE FUNCTION auth.request_token(p_email text, p_purpose text, p_token_hash bytea,
                                               p_token_seconds integer, p_subject text, p_body text)
   RETURNS void
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -514,7 +485,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 CREATE FUNCTION auth.verify_email(p_token_hash bytea) RETURNS boolean
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = ''
@@ -535,7 +505,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 -- Sets the new password, signs every session out, clears the lockout. Single use.
 CREATE FUNCTION auth.reset_password(p_token_hash bytea, p_password_hash text) RETURNS uuid
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -566,7 +535,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ TOTP (RFC 6238) and recovery codes. Codes are checked by the API; the    │
 -- │ database makes each step and each recovery code usable once.            │
@@ -589,7 +557,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 -- The caller's factor (to check an enrolment code).
 CREATE FUNCTION auth.my_mfa_factor() RETURNS TABLE (secret text, verified boolean, last_used_step bigint)
   LANGUAGE sql STABLE SECURITY DEFINER
@@ -599,7 +566,6 @@ AS $$
     FROM auth.mfa_factors f WHERE f.user_id = (SELECT auth.uid())
 $$;
 
--- [0010]
 -- Confirms enrolment with a code of step p_step; stores recovery codes; the current session
 -- becomes aal2.
 CREATE FUNCTION auth.mfa_confirm(p_step bigint, p_recovery_hashes bytea[]) RETURNS boolean
@@ -623,7 +589,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 CREATE FUNCTION auth.mfa_remove() RETURNS boolean
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = ''
@@ -644,7 +609,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 CREATE FUNCTION auth.mfa_challenge_create(p_user_id uuid, p_token_hash bytea, p_seconds integer)
   RETURNS void
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -657,8 +621,7 @@ BEGIN
 END
 $$;
 
--- [0010→0012]
-CREATE OR REPLACE FUNCTION auth.mfa_challenge_factor(p_token_hash bytea, p_max_attempts integer)
+CREATE FUNCTION auth.mfa_challenge_factor(p_token_hash bytea, p_max_attempts integer)
   RETURNS TABLE (user_id uuid, secret text, last_used_step bigint)
   LANGUAGE sql STABLE SECURITY DEFINER
   SET search_path = ''
@@ -673,7 +636,6 @@ AS $$
                       WHERE lf.email_key = auth.email_key(u.email) AND lf.locked_until > now())
 $$;
 
--- [0010]
 -- A wrong code: one attempt fewer; the last one burns the challenge.
 CREATE FUNCTION auth.mfa_challenge_fail(p_token_hash bytea, p_max_attempts integer) RETURNS void
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -691,7 +653,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 -- Completes a challenge with a TOTP step (p_step) or a recovery code (p_recovery_hash): the
 -- challenge, the step and the code are each consumed once; then an aal2 session begins.
 CREATE FUNCTION auth.mfa_challenge_complete(p_token_hash bytea, p_step bigint, p_recovery_hash bytea,
@@ -729,7 +690,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ External OIDC (Entra External ID / B2C): one auth.users row per subject  │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -760,7 +720,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 -- Profile of a user who has none yet (external users complete it through the signup form).
 CREATE FUNCTION auth.complete_profile(p_first_name text, p_last_name text, p_user_category text,
                                       p_institution_id uuid, p_npi text, p_phone_number text)
@@ -781,7 +740,6 @@ BEGIN
 END
 $$;
 
--- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Outbox                                                                   │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -795,7 +753,6 @@ AS $$
     FROM auth.outbox o WHERE o.sent_at IS NULL ORDER BY o.id LIMIT p_limit
 $$;
 
--- [0010]
 CREATE FUNCTION auth.outbox_mark(p_id bigint, p_error text) RETURNS void
   LANGUAGE sql VOLATILE SECURITY DEFINER
   SET search_path = ''
@@ -808,7 +765,6 @@ AS $$
    WHERE id = p_id AND sent_at IS NULL
 $$;
 
--- [0010]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Ownership and grants                                                     │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -823,10 +779,8 @@ BEGIN
 END
 $own$;
 
--- [0010]
 GRANT EXECUTE ON FUNCTION auth.email_key(text) TO oxkair_definer;
 
--- [0010]
 -- Before login (the API as oxkair_anon).
 GRANT EXECUTE ON FUNCTION
   auth.rate_limit_hit(text, integer, integer),
@@ -843,14 +797,10 @@ GRANT EXECUTE ON FUNCTION
   auth.reset_password(bytea, text),
   auth.mfa_challenge_create(uuid, bytea, integer),
   auth.mfa_challenge_factor(bytea, integer),
-  auth.mfa_challenge_fail(bytea, integer),
   auth.mfa_challenge_complete(bytea, bigint, bytea, bytea, integer, integer, text),
-  auth.link_external_user(text, text, text, boolean),
-  auth.outbox_pending(integer),
-  auth.outbox_mark(bigint, text)
+  auth.link_external_user(text, text, text, boolean)
   TO oxkair_anon;
 
--- [0010]
 -- With a verified token (the API as oxkair_authenticated): they act on auth.uid() only.
 GRANT EXECUTE ON FUNCTION
   auth.check_session(uuid),
@@ -864,12 +814,13 @@ GRANT EXECUTE ON FUNCTION
   auth.complete_profile(text, text, text, uuid, text, text)
   TO oxkair_authenticated;
 
--- [0010]
--- `oxkair outbox` (the admin, as oxkair_owner).
+-- Email bodies hold live verification and password-reset links: only the role that sends mail
+-- reads them, `oxkair outbox [send]` (the admin, as oxkair_owner). The API queues mail through
+-- its auth functions (auth.queue_email, which it cannot call directly). `oxkair check` fails
+-- auth.outbox if a role the API acts as can execute a function that reads or changes auth.outbox.
 GRANT EXECUTE ON FUNCTION auth.outbox_pending(integer), auth.outbox_mark(bigint, text) TO oxkair_owner;
 
--- [0011→0058]
-CREATE OR REPLACE FUNCTION auth.prune() RETURNS void
+CREATE FUNCTION auth.prune() RETURNS void
   LANGUAGE sql VOLATILE SECURITY DEFINER
   SET search_path = ''
 AS $$
@@ -880,10 +831,8 @@ AS $$
   DELETE FROM app.idempotency_keys WHERE created_at < now() - interval '48 hours';
 $$;
 
--- [0011]
 ALTER FUNCTION auth.prune() OWNER TO oxkair_definer;
 
--- [0012]
 CREATE FUNCTION auth.mfa_challenge_fail(p_token_hash bytea, p_max_attempts integer, p_threshold integer,
                                         p_base_seconds integer, p_max_seconds integer)
   RETURNS integer
@@ -908,27 +857,12 @@ BEGIN
 END
 $$;
 
--- [0012]
 ALTER FUNCTION auth.mfa_challenge_fail(bytea, integer, integer, integer, integer) OWNER TO oxkair_definer;
 
--- [0012]
 GRANT EXECUTE ON FUNCTION auth.mfa_challenge_fail(bytea, integer, integer, integer, integer) TO oxkair_anon;
 
--- [0012]
--- The old form (no lockout) is no longer called.
-REVOKE EXECUTE ON FUNCTION auth.mfa_challenge_fail(bytea, integer) FROM oxkair_anon;
 
--- [0056]
--- Email bodies hold live verification and password-reset links (issue 12 probe finding): the
--- API's login could read them through auth.outbox_pending, granted to oxkair_anon in 0010 (and
--- mark them sent with auth.outbox_mark, so they would never leave). Only the role that sends
--- mail reads them: `oxkair outbox [send]`, as oxkair_owner (0010 granted it too). The API
--- queues mail through its auth functions (auth.queue_email, which it cannot call directly).
--- `oxkair check` fails auth.outbox if a role the API acts as can execute a function that reads
--- or changes auth.outbox.
-REVOKE EXECUTE ON FUNCTION auth.outbox_pending(integer), auth.outbox_mark(bigint, text) FROM oxkair_anon;
 
--- [0090]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Password change. The API verifies the current password (argon2 runs     │
 -- │ there), so it needs the caller's stored hash, and whether the address   │
@@ -946,13 +880,10 @@ AS $$
    WHERE u.id = (SELECT auth.uid())
 $$;
 
--- [0090]
 ALTER FUNCTION auth.my_credentials() OWNER TO oxkair_definer;
 
--- [0090]
 GRANT EXECUTE ON FUNCTION auth.my_credentials() TO oxkair_authenticated;
 
--- [0090]
 -- Sets the new hash only if the stored one is still the one the API verified against (a
 -- concurrent change or reset wins); every other session of the user ends. Returns the ended
 -- sessions' ids (for the API's session cache), or NULL when nothing was changed.
@@ -989,13 +920,10 @@ BEGIN
 END
 $$;
 
--- [0090]
 ALTER FUNCTION auth.change_password(text, text) OWNER TO oxkair_definer;
 
--- [0090]
 GRANT EXECUTE ON FUNCTION auth.change_password(text, text) TO oxkair_authenticated;
 
--- [0090]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Active sessions: the caller's live ones (not revoked, idle or expired), │
 -- │ the current one marked; and signing out all but the current one.        │
@@ -1015,13 +943,10 @@ AS $$
    LIMIT 100
 $$;
 
--- [0090]
 ALTER FUNCTION auth.my_sessions() OWNER TO oxkair_definer;
 
--- [0090]
 GRANT EXECUTE ON FUNCTION auth.my_sessions() TO oxkair_authenticated;
 
--- [0090]
 CREATE FUNCTION auth.logout_others() RETURNS SETOF uuid
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = ''
@@ -1042,13 +967,10 @@ BEGIN
 END
 $$;
 
--- [0090]
 ALTER FUNCTION auth.logout_others() OWNER TO oxkair_definer;
 
--- [0090]
 GRANT EXECUTE ON FUNCTION auth.logout_others() TO oxkair_authenticated;
 
--- [0093]
 CREATE FUNCTION auth.outbox_pending_newest(p_limit integer)
   RETURNS TABLE (id bigint, to_address text, subject text, body text, created_at timestamptz,
                  attempts integer, last_error text)
@@ -1059,13 +981,10 @@ AS $$
     FROM auth.outbox o WHERE o.sent_at IS NULL ORDER BY o.id DESC LIMIT p_limit
 $$;
 
--- [0093]
 ALTER FUNCTION auth.outbox_pending_newest(integer) OWNER TO oxkair_definer;
 
--- [0093]
 GRANT EXECUTE ON FUNCTION auth.outbox_pending_newest(integer) TO oxkair_owner;
 
--- [0093]
 CREATE FUNCTION auth.outbox_pending_count() RETURNS bigint
   LANGUAGE sql STABLE SECURITY DEFINER
   SET search_path = ''
@@ -1073,10 +992,8 @@ AS $$
   SELECT count(*) FROM auth.outbox o WHERE o.sent_at IS NULL
 $$;
 
--- [0093]
 ALTER FUNCTION auth.outbox_pending_count() OWNER TO oxkair_definer;
 
--- [0093]
 GRANT EXECUTE ON FUNCTION auth.outbox_pending_count() TO oxkair_owner;
 
 REVOKE CREATE ON SCHEMA app, audit, auth, public FROM oxkair_definer;

@@ -1,7 +1,13 @@
+-- ╔═══════════════════════════════════════════════════════════════════════════════════════════╗
+-- ║ Who the caller is and what they belong to: their institution, their category, verified    ║
+-- ║ membership (profiles.verification_status: 'not verified', 'verified', 'rejected'), the    ║
+-- ║ designations (institution administrators and the like) and the administrators' functions. ║
+-- ║ docs/auth.md ("Verified membership").                                                     ║
+-- ╚═══════════════════════════════════════════════════════════════════════════════════════════╝
+
 -- Handing functions to oxkair_definer needs CREATE on their schema: granted only meanwhile.
 GRANT CREATE ON SCHEMA app, audit, auth, public TO oxkair_definer;
 
--- [0004]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Helpers the policies call through a sub-select (evaluated once a query). │
 -- │ SECURITY DEFINER so they can read the caller's own profile row without   │
@@ -14,10 +20,8 @@ AS $$
   SELECT p.institution_id FROM public.profiles p WHERE p.id = (SELECT auth.uid())
 $$;
 
--- [0004]
 ALTER FUNCTION app.current_institution_id() OWNER TO oxkair_definer;
 
--- [0004]
 CREATE FUNCTION app.current_user_category() RETURNS text
   LANGUAGE sql STABLE SECURITY DEFINER
   SET search_path = ''
@@ -25,14 +29,11 @@ AS $$
   SELECT p.user_category FROM public.profiles p WHERE p.id = (SELECT auth.uid())
 $$;
 
--- [0004]
 ALTER FUNCTION app.current_user_category() OWNER TO oxkair_definer;
 
--- [0004]
 GRANT EXECUTE ON FUNCTION app.current_institution_id(), app.current_user_category()
   TO oxkair_authenticated;
 
--- [0053]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ The states (the seed's column and default kept):                         │
 -- │   'not verified' claimed, waiting for a domain match or an administrator │
@@ -42,7 +43,6 @@ GRANT EXECUTE ON FUNCTION app.current_institution_id(), app.current_user_categor
 ALTER TABLE public.profiles ADD CONSTRAINT profiles_verification_status_check
   CHECK (verification_status IN ('not verified', 'verified', 'rejected'));
 
--- [0053]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Designations outside the seed's user_category, per institution (a global │
 -- │ auditor has none). Granted by the CLI or an administrator; audited.      │
@@ -60,28 +60,21 @@ CREATE TABLE app.designations (
   CONSTRAINT designations_once UNIQUE NULLS NOT DISTINCT (user_id, designation, institution_id)
 );
 
--- [0053]
 CREATE INDEX designations_institution_id_idx ON app.designations (institution_id, designation);
 
--- [0053]
 ALTER TABLE app.designations ENABLE ROW LEVEL SECURITY;
 
--- [0053]
 ALTER TABLE app.designations FORCE ROW LEVEL SECURITY;
 
--- [0053]
 -- Nobody reads or writes designations directly: the functions below decide who may.
 CREATE POLICY "Trusted functions manage designations" ON app.designations
   TO oxkair_definer USING (true) WITH CHECK (true);
 
--- [0053]
 GRANT SELECT, INSERT, DELETE ON app.designations TO oxkair_definer;
 
--- [0053]
 DO $$ BEGIN PERFORM audit.install_row_change_trigger('app.designations'); END $$;
 
--- [0053→0055]
--- app.current_member_institution() (0053) as plpgsql, not SECURITY DEFINER. Every end-user
+-- app.current_member_institution() is plpgsql, not SECURITY DEFINER. Every end-user
 -- policy of medical_notes calls it once per query; as a SQL SECURITY DEFINER function its body
 -- was parsed and planned again on every query (a SQL function's plan lives for one call of the
 -- outer query), which took the worklist under RLS from ~1.1x to ~1.5x the same query with the
@@ -89,7 +82,7 @@ DO $$ BEGIN PERFORM audit.install_row_change_trigger('app.designations'); END $$
 -- It needs no definer rights: the caller's own profile row is theirs to read ("Users read their
 -- own profile"), and the definer's functions that call it read every profile anyway.
 
-CREATE OR REPLACE FUNCTION app.current_member_institution() RETURNS uuid
+CREATE FUNCTION app.current_member_institution() RETURNS uuid
   LANGUAGE plpgsql STABLE SECURITY INVOKER
   SET search_path = ''
 AS $$
@@ -99,13 +92,10 @@ BEGIN
 END
 $$;
 
--- [0053]
 ALTER FUNCTION app.current_member_institution() OWNER TO oxkair_definer;
 
--- [0053]
 GRANT EXECUTE ON FUNCTION app.current_member_institution() TO oxkair_authenticated;
 
--- [0053]
 -- Does the user's confirmed address belong to one of the institution's email domains (or a
 -- subdomain of one)? Compared without LIKE, so a domain's '_' is not a wildcard.
 CREATE FUNCTION app.email_domain_verifies(p_user uuid, p_institution uuid) RETURNS boolean
@@ -123,10 +113,8 @@ AS $$
   )
 $$;
 
--- [0053]
 ALTER FUNCTION app.email_domain_verifies(uuid, uuid) OWNER TO oxkair_definer;
 
--- [0053]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ State changes the database makes itself                                  │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -150,14 +138,11 @@ BEGIN
 END
 $$;
 
--- [0053]
 ALTER FUNCTION app.tg_profiles__membership() OWNER TO oxkair_definer;
 
--- [0053]
 CREATE TRIGGER tg_profiles__membership BEFORE INSERT OR UPDATE OF institution_id ON public.profiles
   FOR EACH ROW EXECUTE FUNCTION app.tg_profiles__membership();
 
--- [0053]
 -- Confirming the address (verification link, password reset, an OIDC issuer's verified email)
 -- verifies a waiting profile whose institution lists the address's domain.
 CREATE FUNCTION app.tg_users__membership_by_domain() RETURNS trigger
@@ -179,18 +164,12 @@ BEGIN
 END
 $$;
 
--- [0053]
 ALTER FUNCTION app.tg_users__membership_by_domain() OWNER TO oxkair_definer;
 
--- [0053]
 CREATE TRIGGER tg_users__membership_by_domain AFTER UPDATE OF email_confirmed_at ON auth.users
   FOR EACH ROW WHEN (OLD.email_confirmed_at IS NULL AND NEW.email_confirmed_at IS NOT NULL)
   EXECUTE FUNCTION app.tg_users__membership_by_domain();
 
--- [0053]
-GRANT UPDATE (verification_status) ON public.profiles TO oxkair_definer;
-
--- [0053]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Institution administrators. Each function takes who acts from the        │
 -- │ session (auth.uid()), and acts only within the caller's own verified     │
@@ -207,10 +186,8 @@ AS $$
      AND d.institution_id = (SELECT app.current_member_institution())
 $$;
 
--- [0053]
 ALTER FUNCTION app.current_admin_institution() OWNER TO oxkair_definer;
 
--- [0053]
 -- Does the caller hold this designation (for their verified institution, or globally)?
 CREATE FUNCTION app.has_designation(p_designation text, p_institution uuid) RETURNS boolean
   LANGUAGE sql STABLE SECURITY DEFINER
@@ -223,13 +200,10 @@ AS $$
        AND (d.institution_id IS NULL OR d.institution_id = (SELECT app.current_member_institution())))
 $$;
 
--- [0053]
 ALTER FUNCTION app.has_designation(text, uuid) OWNER TO oxkair_definer;
 
--- [0053]
 GRANT EXECUTE ON FUNCTION app.has_designation(text, uuid) TO oxkair_authenticated;
 
--- [0053]
 CREATE FUNCTION app.require_admin() RETURNS uuid
   LANGUAGE plpgsql STABLE SECURITY DEFINER
   SET search_path = ''
@@ -244,10 +218,8 @@ BEGIN
 END
 $$;
 
--- [0053]
 ALTER FUNCTION app.require_admin() OWNER TO oxkair_definer;
 
--- [0053]
 -- The members (and applicants) of the caller's institution, for its administrators.
 CREATE FUNCTION public.institution_members(p_status text DEFAULT NULL)
   RETURNS TABLE (id uuid, name text, email text, user_category text, verification_status text,
@@ -270,13 +242,10 @@ BEGIN
 END
 $$;
 
--- [0053]
 ALTER FUNCTION public.institution_members(text) OWNER TO oxkair_definer;
 
--- [0053]
 GRANT EXECUTE ON FUNCTION public.institution_members(text) TO oxkair_authenticated;
 
--- [0053]
 -- Approve ('verified') or reject ('rejected') a member of the caller's institution.
 CREATE FUNCTION public.decide_membership(p_user uuid, p_decision text) RETURNS text
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -307,13 +276,10 @@ BEGIN
 END
 $$;
 
--- [0053]
 ALTER FUNCTION public.decide_membership(uuid, text) OWNER TO oxkair_definer;
 
--- [0053]
 GRANT EXECUTE ON FUNCTION public.decide_membership(uuid, text) TO oxkair_authenticated;
 
--- [0053]
 -- Name another administrator: a verified member of the caller's own institution.
 CREATE FUNCTION public.add_institution_admin(p_user uuid) RETURNS void
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -334,13 +300,10 @@ BEGIN
 END
 $$;
 
--- [0053]
 ALTER FUNCTION public.add_institution_admin(uuid) OWNER TO oxkair_definer;
 
--- [0053]
 GRANT EXECUTE ON FUNCTION public.add_institution_admin(uuid) TO oxkair_authenticated;
 
--- [0053]
 -- `oxkair institutions admins add` (run by the server's admin as oxkair_owner): names the
 -- first administrator of an institution. The user's profile must already name that institution;
 -- naming them verifies them. Audited with no end user as actor: the CLI's login is recorded.
@@ -372,13 +335,10 @@ BEGIN
 END
 $$;
 
--- [0053]
 ALTER FUNCTION app.name_institution_admin(text, uuid) OWNER TO oxkair_definer;
 
--- [0053]
 GRANT EXECUTE ON FUNCTION app.name_institution_admin(text, uuid) TO oxkair_owner;
 
--- [0053]
 CREATE FUNCTION app.remove_institution_admin(p_email text, p_institution uuid) RETURNS boolean
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   SET search_path = ''
@@ -398,13 +358,10 @@ BEGIN
 END
 $$;
 
--- [0053]
 ALTER FUNCTION app.remove_institution_admin(text, uuid) OWNER TO oxkair_definer;
 
--- [0053]
 GRANT EXECUTE ON FUNCTION app.remove_institution_admin(text, uuid) TO oxkair_owner;
 
--- [0053]
 CREATE FUNCTION app.institution_admins(p_institution uuid)
   RETURNS TABLE (email text, name text, granted_at timestamptz, granted_by_email text)
   LANGUAGE sql STABLE SECURITY DEFINER
@@ -419,10 +376,26 @@ AS $$
    ORDER BY d.granted_at, u.email
 $$;
 
--- [0053]
 ALTER FUNCTION app.institution_admins(uuid) OWNER TO oxkair_definer;
 
--- [0053]
 GRANT EXECUTE ON FUNCTION app.institution_admins(uuid) TO oxkair_owner;
+
+-- Seed 2.1, for verified members only: the verified Providers of one's own institution.
+CREATE FUNCTION public.institution_providers()
+  RETURNS TABLE (id uuid, name text, user_category text)
+  LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = ''
+AS $$
+  SELECT p.id, p.name, p.user_category
+    FROM public.profiles p
+   WHERE p.institution_id = (SELECT app.current_member_institution())
+     AND p.user_category = 'Provider'
+     AND p.verification_status = 'verified'
+   ORDER BY p.name, p.id
+$$;
+
+ALTER FUNCTION public.institution_providers() OWNER TO oxkair_definer;
+
+GRANT EXECUTE ON FUNCTION public.institution_providers() TO oxkair_authenticated;
 
 REVOKE CREATE ON SCHEMA app, audit, auth, public FROM oxkair_definer;

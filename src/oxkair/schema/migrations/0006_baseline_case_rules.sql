@@ -1,13 +1,18 @@
+-- ╔═══════════════════════════════════════════════════════════════════════════════════════╗
+-- ║ The case rules every writer meets (the API, the pages, the data migration): who may   ║
+-- ║ create a case and move it where, case numbers, idempotent creation, a case's history. ║
+-- ║ docs/api.md.                                                                          ║
+-- ╚═══════════════════════════════════════════════════════════════════════════════════════╝
+
 -- Handing functions to oxkair_definer needs CREATE on their schema: granted only meanwhile.
 GRANT CREATE ON SCHEMA app, audit, auth, public TO oxkair_definer;
 
--- [0003→0053]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
--- │ Case invariants (0003's row trigger; 0052's bulk check below): the       │
+-- │ Case invariants (the row trigger; the bulk-load check below): the        │
 -- │ creator is a verified member, the provider a verified Provider of the    │
 -- │ case's institution, whoever writes.                                      │
 -- └──────────────────────────────────────────────────────────────────────────┘
-CREATE OR REPLACE FUNCTION app.tg_medical_notes__check_invariants() RETURNS trigger
+CREATE FUNCTION app.tg_medical_notes__check_invariants() RETURNS trigger
   LANGUAGE plpgsql
   SECURITY DEFINER
   SET search_path = ''
@@ -72,10 +77,8 @@ BEGIN
 END
 $$;
 
--- [0003]
 ALTER FUNCTION app.tg_medical_notes__check_invariants() OWNER TO oxkair_definer;
 
--- [0040]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Case numbers: CASE-<year>-<7 digits>, unique (the column's UNIQUE is the │
 -- │ guarantee; the sequence only makes collisions with generated ones        │
@@ -83,10 +86,8 @@ ALTER FUNCTION app.tg_medical_notes__check_invariants() OWNER TO oxkair_definer;
 -- └──────────────────────────────────────────────────────────────────────────┘
 CREATE SEQUENCE app.case_number_seq AS bigint MINVALUE 1 NO CYCLE;
 
--- [0040]
 GRANT USAGE ON SEQUENCE app.case_number_seq TO oxkair_definer;
 
--- [0040]
 CREATE FUNCTION public.next_case_number() RETURNS text
   LANGUAGE sql VOLATILE SECURITY DEFINER
   SET search_path = ''
@@ -95,13 +96,10 @@ AS $$
          || lpad(nextval('app.case_number_seq')::text, 7, '0')
 $$;
 
--- [0040]
 ALTER FUNCTION public.next_case_number() OWNER TO oxkair_definer;
 
--- [0040]
 GRANT EXECUTE ON FUNCTION public.next_case_number() TO oxkair_authenticated;
 
--- [0040]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ The caller's own institution (id, name) for their profile page; the      │
 -- │ institutions table stays readable by trusted functions only.             │
@@ -114,14 +112,11 @@ AS $$
    WHERE i.id = (SELECT app.current_institution_id())
 $$;
 
--- [0040]
 ALTER FUNCTION public.my_institution() OWNER TO oxkair_definer;
 
--- [0040]
 GRANT EXECUTE ON FUNCTION public.my_institution() TO oxkair_authenticated;
 
--- [0052→0053]
-CREATE OR REPLACE FUNCTION app.tg_medical_notes__check_invariants_bulk() RETURNS trigger
+CREATE FUNCTION app.tg_medical_notes__check_invariants_bulk() RETURNS trigger
   LANGUAGE plpgsql
   SECURITY DEFINER
   SET search_path = ''
@@ -158,15 +153,12 @@ BEGIN
 END
 $$;
 
--- [0052]
 ALTER FUNCTION app.tg_medical_notes__check_invariants_bulk() OWNER TO oxkair_definer;
 
--- [0052]
 CREATE TRIGGER tg_medical_notes__check_invariants
   BEFORE UPDATE ON public.medical_notes
   FOR EACH ROW EXECUTE FUNCTION app.tg_medical_notes__check_invariants();
 
--- [0052]
 CREATE TRIGGER tg_medical_notes__check_invariants_on_insert
   BEFORE INSERT ON public.medical_notes
   FOR EACH ROW
@@ -174,7 +166,6 @@ CREATE TRIGGER tg_medical_notes__check_invariants_on_insert
         OR NOT pg_catalog.pg_has_role(CURRENT_USER, 'oxkair_migrator', 'MEMBER'))
   EXECUTE FUNCTION app.tg_medical_notes__check_invariants();
 
--- [0052]
 CREATE TRIGGER tg_medical_notes__check_invariants_bulk
   AFTER INSERT ON public.medical_notes
   REFERENCING NEW TABLE AS inserted
@@ -183,7 +174,6 @@ CREATE TRIGGER tg_medical_notes__check_invariants_bulk
         AND pg_catalog.pg_has_role(CURRENT_USER, 'oxkair_migrator', 'MEMBER'))
   EXECUTE FUNCTION app.tg_medical_notes__check_invariants_bulk();
 
--- [0058]
 CREATE TABLE app.idempotency_keys (
   user_id uuid NOT NULL REFERENCES auth.users(id),
   key text NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
@@ -194,24 +184,18 @@ CREATE TABLE app.idempotency_keys (
   CONSTRAINT idempotency_keys_pkey PRIMARY KEY (user_id, key)
 );
 
--- [0058]
 CREATE INDEX idempotency_keys_created_at_idx ON app.idempotency_keys (created_at);
 
--- [0058]
 ALTER TABLE app.idempotency_keys ENABLE ROW LEVEL SECURITY;
 
--- [0058]
 ALTER TABLE app.idempotency_keys FORCE ROW LEVEL SECURITY;
 
--- [0058]
 -- Nobody reads or writes keys directly: the two functions below act for auth.uid() only.
 CREATE POLICY "Trusted functions manage idempotency keys" ON app.idempotency_keys
   TO oxkair_definer USING (true) WITH CHECK (true);
 
--- [0058]
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.idempotency_keys TO oxkair_definer;
 
--- [0058]
 -- Claims the caller's key for this request: NULL when it is new (go on and create), else the id
 -- of what the first request with this key created. A concurrent twin waits on the first one's
 -- row lock, then sees its outcome. Another request body under the same key: OX422.
@@ -242,13 +226,10 @@ BEGIN
 END
 $$;
 
--- [0058]
 ALTER FUNCTION app.claim_idempotency_key(text, text, bytea) OWNER TO oxkair_definer;
 
--- [0058]
 GRANT EXECUTE ON FUNCTION app.claim_idempotency_key(text, text, bytea) TO oxkair_authenticated;
 
--- [0058]
 -- What the request that claimed the key created (same transaction).
 CREATE FUNCTION app.record_idempotency_result(p_key text, p_resource_id uuid) RETURNS void
   LANGUAGE sql VOLATILE SECURITY DEFINER
@@ -258,20 +239,16 @@ AS $$
    WHERE user_id = (SELECT auth.uid()) AND key = p_key AND resource_id IS NULL
 $$;
 
--- [0058]
 ALTER FUNCTION app.record_idempotency_result(text, uuid) OWNER TO oxkair_definer;
 
--- [0058]
 GRANT EXECUTE ON FUNCTION app.record_idempotency_result(text, uuid) TO oxkair_authenticated;
 
--- [0091]
--- Of medical_notes the definer already reads every row ("Trusted functions read cases", 0054);
+-- Of medical_notes the definer already reads every row ("Trusted functions read cases", 0007);
 -- the function below applies the caller's read rule itself. Of the audit trail: the columns an
 -- entry's summary needs.
 GRANT SELECT (at, lane, seq, action, table_name, row_id, actor_user_id, old_values, new_values)
   ON audit.log TO oxkair_definer;
 
--- [0091]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ public.case_history(case): newest first, at most 200 entries. Created,   │
 -- │ edited (the names of the fields, never their values), moved (status     │
@@ -312,10 +289,8 @@ AS $$
    LIMIT 200
 $$;
 
--- [0091]
 ALTER FUNCTION public.case_history(uuid) OWNER TO oxkair_definer;
 
--- [0091]
 GRANT EXECUTE ON FUNCTION public.case_history(uuid) TO oxkair_authenticated;
 
 REVOKE CREATE ON SCHEMA app, audit, auth, public FROM oxkair_definer;

@@ -1,7 +1,12 @@
+-- ╔═════════════════════════════════════════════════════════════════════════════════════════╗
+-- ║ Institution search-as-you-type and email-domain suggestions (seed section 4): a name    ║
+-- ║ key, a word vocabulary with trigrams, name suffixes, and the search in four steps, each ║
+-- ║ cheaper than the next. docs/api.md ("Institution search").                              ║
+-- ╚═════════════════════════════════════════════════════════════════════════════════════════╝
+
 -- Handing functions to oxkair_definer needs CREATE on their schema: granted only meanwhile.
 GRANT CREATE ON SCHEMA app, audit, auth, public TO oxkair_definer;
 
--- [0006]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Case- and accent-insensitive name key, indexed with trigrams.            │
 -- │ unaccent() is only STABLE; naming its dictionary makes it safe to index. │
@@ -13,18 +18,16 @@ AS $$
   SELECT lower(extensions.unaccent('extensions.unaccent'::regdictionary, value))
 $$;
 
--- [0006]
 CREATE INDEX institutions_name_trgm_idx
   ON public.institutions USING gin (app.search_key(name) extensions.gin_trgm_ops);
 
--- [0006→0092]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
--- │ Best first, at most 20 (same signature and meaning as 0006):             │
--- │  1.-3. as 0045 (whole-name prefix; a word of the name starts the query; │
+-- │ Best first, at most 20:                                                  │
+-- │  1.-3. whole-name prefix; a word of the name starts the query;          │
 -- │        the same after correcting typos word by word);                    │
 -- │  4. each word but the last may be an abbreviation or a looser typo.     │
 -- └──────────────────────────────────────────────────────────────────────────┘
-CREATE OR REPLACE FUNCTION public.search_institutions(q text, max_results integer DEFAULT 20)
+CREATE FUNCTION public.search_institutions(q text, max_results integer DEFAULT 20)
   RETURNS TABLE (id uuid, name text, score real)
   LANGUAGE plpgsql STABLE SECURITY DEFINER
   SET search_path = ''
@@ -145,13 +148,10 @@ BEGIN
 END
 $$;
 
--- [0006]
 ALTER FUNCTION public.search_institutions(text, integer) OWNER TO oxkair_definer;
 
--- [0006]
 GRANT EXECUTE ON FUNCTION public.search_institutions(text, integer) TO oxkair_anon, oxkair_authenticated;
 
--- [0006]
 -- john.doe@mayoclinic.org → the institutions listing mayoclinic.org (or a parent domain of it).
 CREATE FUNCTION public.suggest_institutions(email text)
   RETURNS TABLE (id uuid, name text)
@@ -173,20 +173,15 @@ AS $$
    LIMIT 5
 $$;
 
--- [0006]
 ALTER FUNCTION public.suggest_institutions(text) OWNER TO oxkair_definer;
 
--- [0006]
 GRANT EXECUTE ON FUNCTION public.suggest_institutions(text) TO oxkair_anon, oxkair_authenticated;
 
--- [0006]
 -- The functions above run as oxkair_definer, which needs the helpers they call.
 GRANT EXECUTE ON FUNCTION app.search_key(text) TO oxkair_definer;
 
--- [0006]
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA extensions TO oxkair_definer;
 
--- [0041]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Two indexes on the search key:                                           │
 -- │  - byte-order btree: "starts with" is a range scan, O(log n) + 20 rows;  │
@@ -196,10 +191,8 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA extensions TO oxkair_definer;
 CREATE INDEX institutions_search_key_prefix_idx
   ON public.institutions ((app.search_key(name)) COLLATE "C");
 
--- [0041]
 ALTER FUNCTION public.search_institutions(text, integer) OWNER TO oxkair_definer;
 
--- [0042]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ The words of a name: its search key split on anything not alphanumeric.  │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -212,10 +205,8 @@ AS $$
    WHERE w <> ''
 $$;
 
--- [0042]
 GRANT EXECUTE ON FUNCTION app.search_words(text) TO oxkair_definer;
 
--- [0042]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Vocabulary: every word of every name (numbers aside), kept by triggers.  │
 -- │ Words are never removed: a stale one only proposes a match that fails.  │
@@ -225,24 +216,18 @@ CREATE TABLE app.institution_words (
   CONSTRAINT institution_words_pkey PRIMARY KEY (word)
 );
 
--- [0042]
 CREATE INDEX institution_words_prefix_idx ON app.institution_words ((word COLLATE "C"));
 
--- [0042]
 CREATE INDEX institution_words_trgm_idx ON app.institution_words USING gin (word extensions.gin_trgm_ops)
   WITH (fastupdate = off);
 
--- [0042]
 ALTER TABLE app.institution_words ENABLE ROW LEVEL SECURITY;
 
--- [0042]
 CREATE POLICY "Trusted functions read institution words" ON app.institution_words
   FOR SELECT TO oxkair_definer USING (true);
 
--- [0042]
 GRANT SELECT ON app.institution_words TO oxkair_definer;
 
--- [0042]
 -- Also run by hand after a bulk load with triggers off (SET session_replication_role = replica).
 CREATE FUNCTION app.refresh_institution_words() RETURNS void
   LANGUAGE sql VOLATILE
@@ -254,7 +239,6 @@ AS $$
   ON CONFLICT (word) DO NOTHING
 $$;
 
--- [0042]
 CREATE FUNCTION app.tg_institutions__collect_words() RETURNS trigger
   LANGUAGE plpgsql
   SET search_path = ''
@@ -268,20 +252,16 @@ BEGIN
 END
 $$;
 
--- [0042]
 CREATE TRIGGER tg_institutions__collect_words_insert AFTER INSERT ON public.institutions
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
   EXECUTE FUNCTION app.tg_institutions__collect_words();
 
--- [0042]
 CREATE TRIGGER tg_institutions__collect_words_update AFTER UPDATE ON public.institutions
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
   EXECUTE FUNCTION app.tg_institutions__collect_words();
 
--- [0042]
 DO $$ BEGIN PERFORM app.refresh_institution_words(); END $$;
 
--- [0042]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ What a typed word may stand for: itself, a few vocabulary words close    │
 -- │ to it (typos), and, for the word being typed, words it begins.           │
@@ -307,16 +287,12 @@ AS $$
   ) c
 $$;
 
--- [0042]
 ALTER FUNCTION app.word_candidates(text, boolean) OWNER TO oxkair_definer;
 
--- [0042]
 ALTER FUNCTION public.search_institutions(text, integer) OWNER TO oxkair_definer;
 
--- [0042]
 GRANT EXECUTE ON FUNCTION app.word_candidates(text, boolean) TO oxkair_definer;
 
--- [0043]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ A name's words in order, joined by one space (what queries are made of). │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -329,7 +305,6 @@ AS $$
    WHERE t.w <> ''
 $$;
 
--- [0043]
 CREATE FUNCTION app.name_suffixes(value text) RETURNS SETOF text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
   SET search_path = ''
@@ -339,10 +314,8 @@ AS $$
          generate_series(1, cardinality(p.words)) AS n
 $$;
 
--- [0043]
 GRANT EXECUTE ON FUNCTION app.search_phrase(text), app.name_suffixes(text) TO oxkair_definer;
 
--- [0043]
 CREATE TABLE app.institution_suffixes (
   suffix text COLLATE "C" NOT NULL,
   institution_id uuid NOT NULL,
@@ -351,20 +324,15 @@ CREATE TABLE app.institution_suffixes (
     REFERENCES public.institutions (id) ON DELETE CASCADE
 );
 
--- [0043]
 CREATE INDEX institution_suffixes_institution_id_idx ON app.institution_suffixes (institution_id);
 
--- [0043]
 ALTER TABLE app.institution_suffixes ENABLE ROW LEVEL SECURITY;
 
--- [0043]
 CREATE POLICY "Trusted functions read institution suffixes" ON app.institution_suffixes
   FOR SELECT TO oxkair_definer USING (true);
 
--- [0043]
 GRANT SELECT ON app.institution_suffixes TO oxkair_definer;
 
--- [0043]
 -- Also run by hand after a bulk load with triggers off (SET session_replication_role = replica).
 CREATE FUNCTION app.refresh_institution_suffixes() RETURNS void
   LANGUAGE sql VOLATILE
@@ -375,7 +343,6 @@ AS $$
   ON CONFLICT DO NOTHING
 $$;
 
--- [0043]
 CREATE FUNCTION app.tg_institutions__index_suffixes() RETURNS trigger
   LANGUAGE plpgsql
   SET search_path = ''
@@ -391,20 +358,16 @@ BEGIN
 END
 $$;
 
--- [0043]
 CREATE TRIGGER tg_institutions__index_suffixes_insert AFTER INSERT ON public.institutions
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
   EXECUTE FUNCTION app.tg_institutions__index_suffixes();
 
--- [0043]
 CREATE TRIGGER tg_institutions__index_suffixes_update AFTER UPDATE ON public.institutions
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
   EXECUTE FUNCTION app.tg_institutions__index_suffixes();
 
--- [0043]
 DO $$ BEGIN PERFORM app.refresh_institution_suffixes(); END $$;
 
--- [0043]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Typo correction: each word → itself when the vocabulary has it (or, for  │
 -- │ the word being typed, begins one), else the closest vocabulary word.     │
@@ -412,7 +375,6 @@ DO $$ BEGIN PERFORM app.refresh_institution_suffixes(); END $$;
 -- pg_trgm's settings are known (so a function may SET them) once its library is loaded.
 DO $$ BEGIN PERFORM extensions.similarity('a', 'b'); END $$;
 
--- [0043]
 CREATE FUNCTION app.correct_word(p_word text, p_prefix boolean) RETURNS text
   LANGUAGE sql STABLE SECURITY DEFINER
   SET search_path = ''
@@ -431,22 +393,16 @@ AS $$
     p_word)
 $$;
 
--- [0043]
 ALTER FUNCTION app.correct_word(text, boolean) OWNER TO oxkair_definer;
 
--- [0043]
 GRANT EXECUTE ON FUNCTION app.correct_word(text, boolean) TO oxkair_definer;
 
--- [0043]
 ALTER FUNCTION public.search_institutions(text, integer) OWNER TO oxkair_definer;
 
--- [0044]
 ALTER FUNCTION public.search_institutions(text, integer) OWNER TO oxkair_definer;
 
--- [0045]
 ALTER FUNCTION public.search_institutions(text, integer) OWNER TO oxkair_definer;
 
--- [0092]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ What a typed word may stand for, best first: itself (if a word of some  │
 -- │ name) and up to 6 vocabulary words it begins ("mass" → "massachusetts");│
@@ -458,7 +414,6 @@ ALTER FUNCTION public.search_institutions(text, integer) OWNER TO oxkair_definer
 -- pg_trgm's settings are known (so a function may SET them) once its library is loaded.
 DO $$ BEGIN PERFORM extensions.similarity('a', 'b'); END $$;
 
--- [0092]
 CREATE FUNCTION app.word_variants(p_word text) RETURNS text[]
   -- plpgsql, not sql: its statements' plans are kept for the session (a SQL function with a
   -- SET clause is planned again on every call).
@@ -503,13 +458,10 @@ BEGIN
 END
 $$;
 
--- [0092]
 ALTER FUNCTION app.word_variants(text) OWNER TO oxkair_definer;
 
--- [0092]
 GRANT EXECUTE ON FUNCTION app.word_variants(text) TO oxkair_definer;
 
--- [0092]
 ALTER FUNCTION public.search_institutions(text, integer) OWNER TO oxkair_definer;
 
 REVOKE CREATE ON SCHEMA app, audit, auth, public FROM oxkair_definer;

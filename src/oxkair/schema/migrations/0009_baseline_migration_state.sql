@@ -1,7 +1,11 @@
+-- ╔════════════════════════════════════════════════════════════════════════════════════════╗
+-- ║ The data migration's state (resumable runs, chunks, quarantine, flags, identities) and ║
+-- ║ what oxkair_migrator may do to the target's tables. docs/migration.md.                 ║
+-- ╚════════════════════════════════════════════════════════════════════════════════════════╝
+
 -- Handing functions to oxkair_definer needs CREATE on their schema: granted only meanwhile.
 GRANT CREATE ON SCHEMA app, audit, auth, public TO oxkair_definer;
 
--- [0020]
 -- The data migration from Supabase (`oxkair migrate`): its checkpoints, quarantine and run log,
 -- and exactly the privileges oxkair_migrator needs to load and read back the target tables.
 
@@ -14,19 +18,14 @@ GRANT CREATE ON SCHEMA app, audit, auth, public TO oxkair_definer;
 -- └──────────────────────────────────────────────────────────────────────────┘
 CREATE SCHEMA IF NOT EXISTS migration;
 
--- [0020]
 CREATE SCHEMA IF NOT EXISTS migration_stage;
 
--- [0020]
 REVOKE ALL ON SCHEMA migration, migration_stage FROM PUBLIC;
 
--- [0020]
 GRANT USAGE ON SCHEMA migration TO oxkair_migrator;
 
--- [0020]
 GRANT USAGE, CREATE ON SCHEMA migration_stage TO oxkair_migrator;
 
--- [0020]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Per-table progress: classified (quarantine decided, chunks planned),     │
 -- │ then copied chunk by chunk, then done (counts checked, audited once).    │
@@ -43,7 +42,6 @@ CREATE TABLE migration.table_state (
   done_at timestamp with time zone
 );
 
--- [0020]
 CREATE TABLE migration.chunks (
   table_name text NOT NULL REFERENCES migration.table_state (table_name),
   chunk_no integer NOT NULL,
@@ -57,7 +55,6 @@ CREATE TABLE migration.chunks (
   PRIMARY KEY (table_name, chunk_no)
 );
 
--- [0020]
 -- Rows not loaded, with the reason and the source row (PHI: kept here, never in reports).
 CREATE TABLE migration.quarantine (
   table_name text NOT NULL,
@@ -70,7 +67,6 @@ CREATE TABLE migration.quarantine (
   PRIMARY KEY (table_name, source_id)
 );
 
--- [0020]
 -- Rows loaded with a caveat someone must act on (e.g. a password hash that cannot be kept).
 CREATE TABLE migration.flags (
   table_name text NOT NULL,
@@ -80,7 +76,6 @@ CREATE TABLE migration.flags (
   PRIMARY KEY (table_name, source_id, reason)
 );
 
--- [0020]
 -- OAuth/SSO identities of Supabase users, kept so that they can be linked to an issuer later.
 CREATE TABLE migration.identities (
   id uuid PRIMARY KEY,
@@ -95,10 +90,8 @@ CREATE TABLE migration.identities (
   linked_at timestamp with time zone
 );
 
--- [0020]
 CREATE INDEX identities_user_id_idx ON migration.identities (user_id);
 
--- [0020]
 -- One row per invocation of `oxkair migrate run` (the source is named without credentials).
 CREATE TABLE migration.run_log (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -109,7 +102,6 @@ CREATE TABLE migration.run_log (
   detail jsonb
 );
 
--- [0020]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ Row-level security on the state too: the quarantine holds PHI.           │
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -128,7 +120,6 @@ BEGIN
 END
 $rls$;
 
--- [0020]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ The target tables: the migrator inserts and reads back (to verify).      │
 -- │ No UPDATE, no DELETE: a migrated row is never rewritten by the tool.     │
@@ -136,66 +127,49 @@ $rls$;
 CREATE POLICY "The data migration loads users" ON auth.users
   FOR INSERT TO oxkair_migrator WITH CHECK (migrated_from = 'supabase');
 
--- [0020]
 CREATE POLICY "The data migration reads users back to verify them" ON auth.users
   FOR SELECT TO oxkair_migrator USING (true);
 
--- [0020]
 GRANT SELECT, INSERT ON auth.users TO oxkair_migrator;
 
--- [0020]
 -- The trigram index on the institution name evaluates app.search_key() for each inserted row.
 GRANT EXECUTE ON FUNCTION app.search_key(text) TO oxkair_migrator;
 
--- [0020]
 CREATE POLICY "The data migration loads institutions" ON public.institutions
   FOR INSERT TO oxkair_migrator WITH CHECK (true);
 
--- [0020]
 CREATE POLICY "The data migration reads institutions back to verify them" ON public.institutions
   FOR SELECT TO oxkair_migrator USING (true);
 
--- [0020]
 GRANT SELECT, INSERT ON public.institutions TO oxkair_migrator;
 
--- [0020]
 CREATE POLICY "The data migration loads profiles" ON public.profiles
   FOR INSERT TO oxkair_migrator WITH CHECK (true);
 
--- [0020]
 CREATE POLICY "The data migration reads profiles back to verify them" ON public.profiles
   FOR SELECT TO oxkair_migrator USING (true);
 
--- [0020]
 GRANT SELECT, INSERT ON public.profiles TO oxkair_migrator;
 
--- [0020]
 CREATE POLICY "The data migration loads user settings" ON public.user_settings
   FOR INSERT TO oxkair_migrator WITH CHECK (true);
 
--- [0020]
 CREATE POLICY "The data migration reads user settings back to verify them" ON public.user_settings
   FOR SELECT TO oxkair_migrator USING (true);
 
--- [0020]
 GRANT SELECT, INSERT ON public.user_settings TO oxkair_migrator;
 
--- [0020]
 CREATE POLICY "The data migration loads cases" ON public.medical_notes
   FOR INSERT TO oxkair_migrator WITH CHECK (true);
 
--- [0020]
 CREATE POLICY "The data migration reads cases back to verify them" ON public.medical_notes
   FOR SELECT TO oxkair_migrator USING (true);
 
--- [0020]
 GRANT SELECT, INSERT ON public.medical_notes TO oxkair_migrator;
 
--- [0021]
--- depends: 0043_institution_search_suffixes
--- The data migration loads institutions as oxkair_migrator: the statement triggers of 0042/0043
--- that keep the search vocabulary and name suffixes run as the inserting role, so the migrator
--- needs exactly what they do. Applied after 0043 (the `depends` line above orders it).
+-- The data migration loads institutions as oxkair_migrator: the statement triggers that keep
+-- the search vocabulary and name suffixes (0008) run as the inserting role, so the migrator
+-- needs exactly what they do.
 
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ The helpers the triggers call                                            │
@@ -203,7 +177,6 @@ GRANT SELECT, INSERT ON public.medical_notes TO oxkair_migrator;
 GRANT EXECUTE ON FUNCTION app.search_words(text), app.search_phrase(text), app.name_suffixes(text)
   TO oxkair_migrator;
 
--- [0021]
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ What they write: new words and suffixes of the loaded names, nothing else│
 -- └──────────────────────────────────────────────────────────────────────────┘
@@ -213,23 +186,18 @@ GRANT EXECUTE ON FUNCTION app.search_words(text), app.search_phrase(text), app.n
 CREATE POLICY "The data migration adds the words of the institutions it loads" ON app.institution_words
   FOR INSERT TO oxkair_migrator WITH CHECK (true);
 
--- [0021]
 CREATE POLICY "The data migration sees the words it adds" ON app.institution_words
   FOR SELECT TO oxkair_migrator USING (true);
 
--- [0021]
 GRANT INSERT, SELECT (word) ON app.institution_words TO oxkair_migrator;
 
--- [0021]
 CREATE POLICY "The data migration adds the suffixes of the institutions it loads"
   ON app.institution_suffixes
   FOR INSERT TO oxkair_migrator WITH CHECK (true);
 
--- [0021]
 CREATE POLICY "The data migration sees the suffixes it adds" ON app.institution_suffixes
   FOR SELECT TO oxkair_migrator USING (true);
 
--- [0021]
 GRANT INSERT, SELECT (suffix, institution_id) ON app.institution_suffixes TO oxkair_migrator;
 
 REVOKE CREATE ON SCHEMA app, audit, auth, public FROM oxkair_definer;
