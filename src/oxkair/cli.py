@@ -48,11 +48,11 @@ _settings = cli_settings
 
 
 def _server(settings: Settings) -> Any:
-    from oxkair.local import LocalServer
+    from oxkair.target import local_server
 
     if not settings.embedded:
         raise OxkairError("PGHOST is set: `oxkair local` manages only the embedded server")
-    return LocalServer(settings.home, settings.oxkair_local_port, settings.oxkair_local_tls_min_version)
+    return local_server(settings)
 
 
 # ───────────────────────────────────────────────────────────────── local
@@ -111,14 +111,9 @@ def local_psql(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create the roles and apply every pending migration (idempotent)."""
-    from oxkair.db import admin_params
-    from oxkair.schema.runner import upgrade
+    from oxkair.target import ready
 
-    settings = _settings()
-    if settings.embedded:
-        _server(settings).start()
-    applied = upgrade(admin_params(settings), say=console.print)
-    _print_applied(applied)
+    _print_applied(ready(_settings(), say=console.print))
 
 
 def _print_applied(applied: list[str]) -> None:
@@ -139,12 +134,11 @@ def _print_applied(applied: list[str]) -> None:
 @db_app.command("status")
 def db_status() -> None:
     """Applied and pending migrations; exit 1 when any is pending."""
-    from oxkair.db import admin_params
     from oxkair.schema.runner import status
+    from oxkair.target import admin_params, start_embedded
 
     settings = _settings()
-    if settings.embedded:
-        _server(settings).start()
+    start_embedded(settings)
     states = status(admin_params(settings))
     table = Table("migration", "state")
     for state in states:
@@ -165,16 +159,13 @@ def db_sql() -> None:
 @db_app.command("schema")
 def db_schema() -> None:
     """Print the current schema as the migrations built it (what docs/schema.sql holds)."""
-    from oxkair.db import admin_params
     from oxkair.schema.current import current_schema
+    from oxkair.target import admin_params, local_server, start_embedded
 
     settings = _settings()
-    if settings.embedded:
-        server = _server(settings)
-        server.start()
-        params = server.superuser_conninfo()  # pg_dump reads every catalog entry
-    else:
-        params = admin_params(settings)
+    start_embedded(settings)
+    # Embedded: its superuser, so pg_dump reads every catalog entry.
+    params = local_server(settings).superuser_conninfo() if settings.embedded else admin_params(settings)
     typer.echo(current_schema(params), nl=False)
 
 
@@ -187,7 +178,7 @@ def audit_verify(
     """Check the hash chain (and, with --anchor, that every anchored entry is still on it); exit 1
     when any entry was altered, inserted or deleted."""
     from oxkair.audit import verify_chain
-    from oxkair.db import admin_connection
+    from oxkair.target import admin_connection
 
     settings = _settings()
     with admin_connection(settings, autocommit=True) as conn:
@@ -226,8 +217,8 @@ def audit_anchor(
     """Write the chain heads, MAC'd with OXKAIR_AUDIT_ANCHOR_KEY, outside the database (after
     every backup and on a schedule: docs/audit.md)."""
     from oxkair.audit.anchor import parse_anchor_key, server_label, write_anchor
-    from oxkair.db import admin_connection
     from oxkair.ops.storage import open_storage
+    from oxkair.target import admin_connection
 
     settings = _settings()
     key = parse_anchor_key(settings.oxkair_audit_anchor_key)
@@ -246,7 +237,7 @@ def audit_export(
     from datetime import datetime
 
     from oxkair.audit import export_entries
-    from oxkair.db import admin_connection
+    from oxkair.target import admin_connection
 
     try:
         start = datetime.fromisoformat(since) if since else None
@@ -296,8 +287,7 @@ def serve(
 
     from oxkair.api import create_app
     from oxkair.api.security import uvicorn_log_config
-    from oxkair.db import admin_params
-    from oxkair.schema.runner import upgrade
+    from oxkair.target import local_server, ready, start_embedded
 
     settings = _settings()
     _require_free_port(host, port)  # before anything starts: one line, exit 2
@@ -306,10 +296,10 @@ def serve(
         url = _public_url(host, port)
         settings = settings.model_copy(update={"oxkair_public_url": url})
         os.environ["OXKAIR_PUBLIC_URL"] = url  # --workers N: each process reads the environment
-    server = _server(settings) if settings.embedded else None
-    started = server.start() if server else False
+    server = local_server(settings) if settings.embedded else None
+    started = start_embedded(settings)
     try:
-        applied = upgrade(admin_params(settings), say=console.print)
+        applied = ready(settings, say=console.print)
         console.print(f"schema: {f'applied {len(applied)} migrations' if applied else 'up to date'}")
         if server:
             console.print(f"embedded PostgreSQL {server.status()['version']} on 127.0.0.1:{server.port}"

@@ -25,7 +25,8 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = pool is None
         if own:
-            from oxkair.db import make_pool, role_params
+            from oxkair.db import make_pool
+            from oxkair.target import role_params
 
             app.state.pool = make_pool(role_params(settings, "oxkair_api"),
                                        max_size=settings.oxkair_db_pool_size)

@@ -14,8 +14,9 @@ from oxkair.auth.outbox import render
 from oxkair.auth.passwords import hash_password
 from oxkair.auth.sessions import token_hash
 from oxkair.config import Settings
-from oxkair.db import admin_params, as_end_user, connect, role_params
+from oxkair.db import as_end_user, connect
 from oxkair.demo.names import institutions
+from oxkair.target import admin_params, role_params
 
 # Printed on purpose: demo data only, never production.
 DEMO_PASSWORD = "oxkair-demo-password"  # noqa: S105

@@ -34,7 +34,7 @@ InstitutionOption = Annotated[str, typer.Option("--institution", help="the insti
 
 @contextmanager
 def _owner_connection() -> Iterator[Any]:
-    from oxkair.db import admin_connection
+    from oxkair.target import admin_connection
 
     with admin_connection(cli_settings(), autocommit=True) as conn:
         conn.execute("SET ROLE oxkair_owner")

@@ -13,8 +13,9 @@ from psycopg import Connection, sql
 from psycopg.conninfo import conninfo_to_dict
 
 from oxkair.config import WEAK_SSLMODES, Settings
-from oxkair.db import connect, role_params
+from oxkair.db import connect
 from oxkair.errors import OxkairError
+from oxkair.target import role_params
 
 MIGRATOR = "oxkair_migrator"
 # Both sides render values identically, so row hashes of equal rows are equal.

@@ -127,7 +127,7 @@ class _Checker:
         """The embedded server read as its local superuser (unix socket); {} elsewhere."""
         if not self.settings.embedded:
             return {}
-        from oxkair.db.connect import local_server
+        from oxkair.target import local_server
 
         try:
             info = local_server(self.settings).superuser_conninfo()

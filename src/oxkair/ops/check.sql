@@ -107,9 +107,9 @@ SELECT t AS table_name,
 
 -- name: audit_triggers
 -- An enabled row trigger for insert, update and delete calling the table's generated function
--- (0050; the shared audit.tg__row_change() went in 0054), defined exactly
--- as generated (0051: its WHEN skips only the migration's bulk load) -- and a generated one must
--- compare every current column (a column added without regenerating it would go unaudited).
+-- (0003_baseline_audit.sql), defined exactly as generated (its WHEN skips only the migration's
+-- bulk load) -- and the function must compare every current column (a column added without
+-- regenerating it would go unaudited).
 SELECT t AS table_name,
        EXISTS (SELECT FROM pg_catalog.pg_trigger g
                 WHERE g.tgrelid = pg_catalog.to_regclass(t) AND NOT g.tgisinternal
