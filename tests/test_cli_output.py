@@ -39,7 +39,7 @@ def test_tables_fit_a_terminal() -> None:
 
 
 def test_db_upgrade_lists_migrations_in_the_order_applied(capsys: pytest.CaptureFixture[str]) -> None:
-    from oxkair.cli import _print_applied
+    from oxkair.schema.cli import _print_applied
 
     _print_applied(["0001_foundation", "0043_institution_search_suffixes",
                     "0021_migration_institution_search", "0044_institution_search_index_order"])
