@@ -117,6 +117,8 @@
 -- │     USING true
 -- │ public.institutions · Trusted functions read institutions · SELECT · oxkair_definer
 -- │     USING true
+-- │ public.institutions · Users read their own institution · SELECT · oxkair_authenticated
+-- │     USING (id = ( SELECT app.current_institution_id() AS current_institution_id))
 -- │ public.medical_notes · Backups read every row · SELECT · oxkair_backup
 -- │     USING true
 -- │ public.medical_notes · Emergency access reads every case, each read audited · SELECT · oxkair_break_glass
@@ -3975,7 +3977,7 @@ ALTER TABLE public.institutions OWNER TO oxkair_owner;
 
 CREATE TABLE public.medical_notes (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
-    user_id uuid NOT NULL,
+    user_id uuid DEFAULT auth.uid() NOT NULL,
     mrn text,
     date_of_service timestamp with time zone,
     insurance_provider text,
@@ -3994,7 +3996,7 @@ CREATE TABLE public.medical_notes (
     final_processed_data jsonb,
     summary_data jsonb,
     workflow_status character varying DEFAULT 'processing'::character varying,
-    case_number character varying NOT NULL,
+    case_number character varying DEFAULT public.next_case_number() NOT NULL,
     provider_user_id uuid,
     institution_id uuid,
     CONSTRAINT medical_notes_status_check CHECK ((status = ANY (ARRAY['INCOMPLETE'::text, 'PENDING_CODER_REVIEW'::text, 'PENDING_PROVIDER_REVIEW'::text, 'PENDING_BILLING'::text])))
@@ -5954,6 +5956,12 @@ CREATE POLICY "Trusted functions record membership decisions" ON public.profiles
 CREATE POLICY "Users create their own settings" ON public.user_settings FOR INSERT TO oxkair_authenticated WITH CHECK ((id = ( SELECT auth.uid() AS uid)));
 
 --
+-- Name: institutions Users read their own institution; Type: POLICY; Schema: public; Owner: oxkair_owner
+--
+
+CREATE POLICY "Users read their own institution" ON public.institutions FOR SELECT TO oxkair_authenticated USING ((id = ( SELECT app.current_institution_id() AS current_institution_id)));
+
+--
 -- Name: profiles Users read their own profile; Type: POLICY; Schema: public; Owner: oxkair_owner
 --
 
@@ -7169,6 +7177,30 @@ GRANT SELECT ON TABLE oxkair_meta.yoyo_lock TO oxkair_backup;
 GRANT SELECT ON TABLE public.institutions TO oxkair_definer;
 GRANT SELECT,INSERT ON TABLE public.institutions TO oxkair_migrator;
 GRANT SELECT ON TABLE public.institutions TO oxkair_backup;
+
+--
+-- Name: COLUMN institutions.id; Type: ACL; Schema: public; Owner: oxkair_owner
+--
+
+GRANT SELECT(id) ON TABLE public.institutions TO oxkair_authenticated;
+
+--
+-- Name: COLUMN institutions.name; Type: ACL; Schema: public; Owner: oxkair_owner
+--
+
+GRANT SELECT(name) ON TABLE public.institutions TO oxkair_authenticated;
+
+--
+-- Name: COLUMN institutions.created_at; Type: ACL; Schema: public; Owner: oxkair_owner
+--
+
+GRANT SELECT(created_at) ON TABLE public.institutions TO oxkair_authenticated;
+
+--
+-- Name: COLUMN institutions.updated_at; Type: ACL; Schema: public; Owner: oxkair_owner
+--
+
+GRANT SELECT(updated_at) ON TABLE public.institutions TO oxkair_authenticated;
 
 --
 -- Name: TABLE medical_notes; Type: ACL; Schema: public; Owner: oxkair_owner

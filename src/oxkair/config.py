@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     # Default none: the client address is the TCP peer's, so a client cannot pick its own (rate
     # limits, lockouts and the audit trail key on it).
     oxkair_trusted_proxies: str = ""
+    # Supabase-compatible /rest/v1 (docs/supabase-compat.md): the most rows one request reads
+    # (a larger or absent limit is cut to it, as PostgREST's max-rows) or writes (refused above it).
+    oxkair_rest_max_rows: int = Field(default=1000, ge=1, le=100_000)
 
     @property
     def trusted_proxies(self) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from oxkair import web
+from oxkair import rest, web
 from oxkair.api import problems
 from oxkair.api.routes import auth, cases, health, institutions, jwks, members, profile, providers
 from oxkair.api.security import SecurityMiddleware
@@ -58,6 +58,7 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
     app.include_router(profile.router)
     app.include_router(providers.router)
     app.include_router(members.router)
+    rest.install(app)  # /rest/v1: PostgREST's wire format (docs/supabase-compat.md)
     app.include_router(web.router)
     return app
 

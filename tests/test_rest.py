@@ -1,0 +1,546 @@
+"""/rest/v1 (issue 13): PostgREST's wire format, requests exactly as supabase-js sends them
+(URLSearchParams encoding, its headers), against the real server, as the real roles under RLS."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from joserfc import jwt
+from joserfc.jwk import ECKey
+
+from oxkair.auth.keys import KeyStore
+from oxkair.config import Settings
+from oxkair.local import LocalServer
+from tests.fixtures.api import PASSWORD
+from tests.fixtures.cases import Member, Tenant, create_case, send_to_provider
+
+APIKEY = "test-anon-key"  # what the deployment's anon key is, /rest/v1 grants it nothing
+
+
+def js(table: str, *params: tuple[str, str]) -> str:
+    """The URL supabase-js builds (url.searchParams.append/set: form encoding)."""
+    return f"/rest/v1/{table}" + ("?" + urlencode(list(params)) if params else "")
+
+
+def headers(member: Member | None = None, **extra: str) -> dict[str, str]:
+    """supabase-js's headers: apikey, the session's token (else the anon key), its client info."""
+    h = {
+        "apikey": APIKEY,
+        "Authorization": f"Bearer {member.token if member else APIKEY}",
+        "X-Client-Info": "supabase-js-node/2.49.4",
+        "Accept-Profile": "public",
+    }
+    h.update({k.replace("_", "-"): v for k, v in extra.items()})
+    return h
+
+
+def write_headers(member: Member | None, prefer: str | None = None, **extra: str) -> dict[str, str]:
+    h = headers(member, **extra)
+    h.pop("Accept-Profile")
+    h.update({"Content-Profile": "public", "Content-Type": "application/json"})
+    if prefer:
+        h["Prefer"] = prefer
+    return h
+
+
+def error(r: Response, status: int, code: str) -> dict[str, Any]:
+    assert r.status_code == status, r.text
+    body: dict[str, Any] = r.json()
+    assert set(body) == {"code", "message", "details", "hint"}, body
+    assert body["code"] == code, body
+    return body
+
+
+@pytest.fixture(scope="module")
+def cases(case_client: TestClient, tenants: dict[str, Tenant]) -> dict[str, list[dict[str, Any]]]:
+    """Three cases of coder A (one sent to provider A), two of coder B."""
+    a, b = tenants["A"].members, tenants["B"].members
+    mine = [
+        create_case(case_client, a["coder"], mrn=f"MRN-A{i}", insurance_provider=f"Ins {i}") for i in range(3)
+    ]
+    send_to_provider(case_client, a["coder"], mine[0]["id"], a["provider"])
+    theirs = [create_case(case_client, b["coder"], mrn=f"MRN-B{i}") for i in range(2)]
+    return {"A": mine, "B": theirs}
+
+
+def access_log(server: LocalServer, user_id: str) -> list[dict[str, Any]]:
+    with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT detail FROM audit.log WHERE action = 'READ' AND actor_user_id = %s"
+            " AND table_name = 'public.medical_notes' ORDER BY at, seq",
+            [user_id],
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+# ───────────────────────────────────────────────────────────── reads
+def test_select_filter_order_limit(
+    case_client: TestClient,
+    tenants: dict[str, Tenant],
+    cases: dict[str, list[dict[str, Any]]],
+    server: LocalServer,
+) -> None:
+    coder = tenants["A"].members["coder"]
+    before = len(access_log(server, coder.id))
+    # supabase.from('medical_notes').select('id, case_number, mrn, status')
+    #   .eq('status', 'INCOMPLETE').order('created_at', { ascending: false }).limit(25)
+    r = case_client.get(
+        js(
+            "medical_notes",
+            ("select", "id,case_number,mrn,status"),
+            ("status", "eq.INCOMPLETE"),
+            ("order", "created_at.desc"),
+            ("limit", "25"),
+        ),
+        headers=headers(coder),
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    rows = r.json()
+    assert [row["mrn"] for row in rows] == ["MRN-A2", "MRN-A1"]
+    assert list(rows[0]) == ["id", "case_number", "mrn", "status"]
+    assert r.headers["content-range"] == "0-1/*"
+    log = access_log(server, coder.id)
+    assert len(log) == before + 1
+    assert log[-1]["endpoint"] == "GET /rest/v1/medical_notes"
+    assert log[-1]["row_ids"] == [row["id"] for row in rows]
+
+
+def test_aliases_embedding_and_count(
+    case_client: TestClient, tenants: dict[str, Tenant], cases: dict[str, list[dict[str, Any]]]
+) -> None:
+    coder = tenants["A"].members["coder"]
+    # .select('caseId:id, mrn, institutions(name)', { count: 'exact' }).range(0, 1)
+    r = case_client.get(
+        js(
+            "medical_notes",
+            ("select", "caseId:id,mrn,institutions(name)"),
+            ("order", "mrn.asc"),
+            ("offset", "0"),
+            ("limit", "2"),
+        ),
+        headers=headers(coder, Prefer="count=exact"),
+    )
+    assert r.status_code == 206, r.text
+    assert r.headers["content-range"] == "0-1/3"
+    rows = r.json()
+    assert rows == [
+        {"caseId": cases["A"][0]["id"], "mrn": "MRN-A0", "institutions": {"name": tenants["A"].name}},
+        {"caseId": cases["A"][1]["id"], "mrn": "MRN-A1", "institutions": {"name": tenants["A"].name}},
+    ]
+    # the !fkey hint and an alias on the embed
+    r = case_client.get(
+        js(
+            "medical_notes",
+            ("select", "mrn,hospital:institutions!fk_medical_notes_institution(id,name)"),
+            ("mrn", "eq.MRN-A0"),
+        ),
+        headers=headers(coder),
+    )
+    assert r.json() == [{"mrn": "MRN-A0", "hospital": {"id": tenants["A"].id, "name": tenants["A"].name}}]
+    # from profiles, and the reverse (to-many) embed from institutions
+    r = case_client.get(
+        js("profiles", ("select", "first_name,user_category,institutions(name)")), headers=headers(coder)
+    )
+    assert r.json() == [
+        {
+            "first_name": "CoderA",
+            "user_category": "Medical Coder",
+            "institutions": {"name": tenants["A"].name},
+        }
+    ]
+    r = case_client.get(js("institutions", ("select", "name,profiles(first_name)")), headers=headers(coder))
+    assert r.json() == [{"name": tenants["A"].name, "profiles": [{"first_name": "CoderA"}]}]
+
+
+def test_filters(
+    case_client: TestClient, tenants: dict[str, Tenant], cases: dict[str, list[dict[str, Any]]]
+) -> None:
+    coder = tenants["A"].members["coder"]
+
+    def mrns(*params: tuple[str, str]) -> list[str]:
+        r = case_client.get(
+            js("medical_notes", ("select", "mrn"), *params, ("order", "mrn.asc")), headers=headers(coder)
+        )
+        assert r.status_code == 200, r.text
+        return [row["mrn"] for row in r.json()]
+
+    everything = ["MRN-A0", "MRN-A1", "MRN-A2"]
+    assert mrns() == everything
+    assert mrns(("mrn", "neq.MRN-A1")) == ["MRN-A0", "MRN-A2"]
+    assert mrns(("mrn", "gt.MRN-A0")) == ["MRN-A1", "MRN-A2"]
+    assert mrns(("mrn", "gte.MRN-A1"), ("mrn", "lte.MRN-A1")) == ["MRN-A1"]
+    assert mrns(("mrn", "lt.MRN-A1")) == ["MRN-A0"]
+    assert mrns(("mrn", "like.*A2")) == ["MRN-A2"]
+    assert mrns(("mrn", "like.%A2")) == ["MRN-A2"]
+    assert mrns(("mrn", "ilike.mrn-a1")) == ["MRN-A1"]
+    assert mrns(("mrn", 'in.(MRN-A0,"MRN-A2")')) == ["MRN-A0", "MRN-A2"]
+    assert mrns(("mrn", "not.in.(MRN-A0,MRN-A2)")) == ["MRN-A1"]
+    assert mrns(("provider_user_id", "is.null")) == ["MRN-A1", "MRN-A2"]
+    assert mrns(("provider_user_id", "not.is.null")) == ["MRN-A0"]
+    assert mrns(("status", "eq.PENDING_PROVIDER_REVIEW")) == ["MRN-A0"]
+    # .or('mrn.eq.MRN-A0,insurance_provider.eq.Ins 2')
+    assert mrns(("or", "(mrn.eq.MRN-A0,insurance_provider.eq.Ins 2)")) == ["MRN-A0", "MRN-A2"]
+    assert mrns(("or", '(mrn.eq.MRN-A0,and(mrn.like.*1,insurance_provider.eq."Ins 1"))')) == [
+        "MRN-A0",
+        "MRN-A1",
+    ]
+    assert mrns(("not.or", "(mrn.eq.MRN-A0,mrn.eq.MRN-A1)")) == ["MRN-A2"]
+    assert mrns(("id", f"eq.{cases['A'][1]['id']}")) == ["MRN-A1"]
+    # order with nulls, and by an embedded to-one column
+    r = case_client.get(
+        js("medical_notes", ("select", "mrn"), ("order", "provider_user_id.asc.nullsfirst,mrn.desc")),
+        headers=headers(coder),
+    )
+    assert [row["mrn"] for row in r.json()] == ["MRN-A2", "MRN-A1", "MRN-A0"]
+
+
+def test_single_object(
+    case_client: TestClient, tenants: dict[str, Tenant], cases: dict[str, list[dict[str, Any]]]
+) -> None:
+    coder = tenants["A"].members["coder"]
+    single = {"Accept": "application/vnd.pgrst.object+json"}
+    r = case_client.get(
+        js("medical_notes", ("select", "id,mrn"), ("mrn", "eq.MRN-A1")), headers={**headers(coder), **single}
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/vnd.pgrst.object+json")
+    assert r.json() == {"id": cases["A"][1]["id"], "mrn": "MRN-A1"}
+    body = error(
+        case_client.get(js("medical_notes", ("select", "id")), headers={**headers(coder), **single}),
+        406,
+        "PGRST116",
+    )
+    assert body["details"] == "The result contains 3 rows"
+    body = error(
+        case_client.get(
+            js("medical_notes", ("select", "id"), ("mrn", "eq.nope")), headers={**headers(coder), **single}
+        ),
+        406,
+        "PGRST116",
+    )
+    assert body["details"] == "The result contains 0 rows"
+
+
+def test_head_count(
+    case_client: TestClient,
+    tenants: dict[str, Tenant],
+    cases: dict[str, list[dict[str, Any]]],
+    server: LocalServer,
+) -> None:
+    coder = tenants["A"].members["coder"]
+    before = len(access_log(server, coder.id))
+    # .select('*', { count: 'exact', head: true })
+    r = case_client.head(js("medical_notes", ("select", "*")), headers=headers(coder, Prefer="count=exact"))
+    assert r.status_code == 200 and r.content == b""
+    assert r.headers["content-range"] == "0-2/3"
+    assert len(access_log(server, coder.id)) == before  # no row left the server
+
+
+# ───────────────────────────────────────────────────────────── writes
+def test_insert_update_upsert_delete(
+    case_client: TestClient, tenants: dict[str, Tenant], server: LocalServer
+) -> None:
+    coder = tenants["A"].members["coder2"]
+    # .insert({ mrn, operative_notes }).select()
+    r = case_client.post(
+        js("medical_notes", ("columns", '"mrn","operative_notes"'), ("select", "*")),
+        content=json.dumps({"mrn": "REST-1", "operative_notes": "n"}),
+        headers=write_headers(coder, "return=representation"),
+    )
+    assert r.status_code == 201, r.text
+    row = r.json()[0]
+    assert row["user_id"] == coder.id and row["institution_id"] == tenants["A"].id
+    assert row["case_number"].startswith("CASE-") and row["status"] == "INCOMPLETE"
+    assert access_log(server, coder.id)[-1]["row_ids"] == [row["id"]]
+    # bulk, minimal
+    r = case_client.post(
+        js("medical_notes", ("columns", '"mrn"')),
+        content=json.dumps([{"mrn": "REST-2"}, {"mrn": "REST-3"}]),
+        headers=write_headers(coder),
+    )
+    assert r.status_code == 201 and r.content == b"", r.text
+    # .update({ insurance_provider }).eq('mrn', 'REST-2').select('mrn, insurance_provider')
+    r = case_client.patch(
+        js("medical_notes", ("mrn", "eq.REST-2"), ("select", "mrn,insurance_provider")),
+        content=json.dumps({"insurance_provider": "Aetna"}),
+        headers=write_headers(coder, "return=representation"),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json() == [{"mrn": "REST-2", "insurance_provider": "Aetna"}]
+    r = case_client.patch(
+        js("medical_notes", ("mrn", "eq.REST-3")),
+        content=json.dumps({"insurance_provider": "X"}),
+        headers=write_headers(coder, "count=exact"),
+    )
+    assert r.status_code == 204 and r.headers["content-range"] == "0-0/1", r.text
+    # a transition the invariants refuse is refused through REST too
+    r = case_client.patch(
+        js("medical_notes", ("mrn", "eq.REST-3")),
+        content=json.dumps({"status": "PENDING_BILLING"}),
+        headers=write_headers(coder),
+    )
+    error(r, 400, "23514")
+    # upsert of settings: .upsert({ id, theme }, { onConflict: 'id' }).select()
+    for theme in ("dark", "light"):
+        r = case_client.post(
+            js("user_settings", ("on_conflict", "id"), ("columns", '"id","theme"'), ("select", "*")),
+            content=json.dumps({"id": coder.id, "theme": theme}),
+            headers=write_headers(coder, "resolution=merge-duplicates,return=representation"),
+        )
+        assert r.status_code == 201, r.text
+        assert r.json()[0]["theme"] == theme
+        assert "resolution=merge-duplicates" in r.headers["preference-applied"]
+    # cases cannot be deleted by anyone (no grant): 42501, 403 for a signed-in user
+    r = case_client.delete(js("medical_notes", ("mrn", "eq.REST-3")), headers=write_headers(coder))
+    error(r, 403, "42501")
+
+
+# ───────────────────────────────────────────────────────────── RPC
+def test_rpc(case_client: TestClient, tenants: dict[str, Tenant]) -> None:
+    # supabase.rpc('search_institutions', { q: ... }) before sign-in (the anon key as bearer)
+    r = case_client.post(
+        "/rest/v1/rpc/search_institutions",
+        content=json.dumps({"q": tenants["A"].name[:12]}),
+        headers=write_headers(None),
+    )
+    assert r.status_code == 200, r.text
+    assert tenants["A"].id in [row["id"] for row in r.json()]
+    r = case_client.post(
+        "/rest/v1/rpc/suggest_institutions",
+        content=json.dumps({"email": f"x@{tenants['B'].domain}"}),
+        headers=write_headers(None),
+    )
+    assert r.json() == [{"id": tenants["B"].id, "name": tenants["B"].name}]
+    r = case_client.post(
+        "/rest/v1/rpc/search_institutions", content=json.dumps({"query": "x"}), headers=write_headers(None)
+    )
+    error(r, 404, "PGRST202")
+    error(
+        case_client.post("/rest/v1/rpc/pg_sleep", content="{}", headers=write_headers(None)), 404, "PGRST202"
+    )
+
+
+# ───────────────────────────────────────────────────────────── attacks
+def test_cross_tenant_reads_see_nothing(
+    case_client: TestClient, tenants: dict[str, Tenant], cases: dict[str, list[dict[str, Any]]]
+) -> None:
+    b = tenants["B"].members["coder"]
+    their_case = cases["A"][0]["id"]
+    for url in (
+        js("medical_notes", ("id", f"eq.{their_case}")),
+        js("medical_notes", ("institution_id", f"eq.{tenants['A'].id}")),
+        js("profiles", ("id", f"eq.{tenants['A'].members['coder'].id}")),
+        js("user_settings", ("id", f"eq.{tenants['A'].members['coder'].id}")),
+        js("institutions", ("id", f"eq.{tenants['A'].id}")),
+    ):
+        r = case_client.get(url, headers=headers(b))
+        assert r.status_code == 200 and r.json() == [], (url, r.text)
+    # the other coder of A sees no case of coder A either; provider A sees only the one sent
+    r = case_client.get(
+        js("medical_notes", ("select", "mrn")), headers=headers(tenants["A"].members["coder2"])
+    )
+    assert "MRN-A0" not in [row["mrn"] for row in r.json()]
+    r = case_client.get(
+        js("medical_notes", ("select", "mrn")), headers=headers(tenants["A"].members["provider"])
+    )
+    assert [row["mrn"] for row in r.json()] == ["MRN-A0"]
+
+
+def test_writes_to_others_rows_refused(
+    case_client: TestClient, tenants: dict[str, Tenant], cases: dict[str, list[dict[str, Any]]]
+) -> None:
+    b = tenants["B"].members["coder"]
+    a = tenants["A"].members["coder"]
+    r = case_client.patch(
+        js("medical_notes", ("id", f"eq.{cases['A'][1]['id']}"), ("select", "id")),
+        content=json.dumps({"mrn": "stolen"}),
+        headers=write_headers(b, "return=representation"),
+    )
+    assert r.status_code == 200 and r.json() == []  # RLS: no row of theirs matches
+    r = case_client.patch(
+        js("profiles", ("id", f"eq.{a.id}")),
+        content=json.dumps({"first_name": "Mallory"}),
+        headers=write_headers(b, "count=exact"),
+    )
+    assert r.status_code == 204 and r.headers["content-range"] == "*/0"
+    # inserting a case in someone else's name or institution: refused by the policy
+    r = case_client.post(
+        js("medical_notes"), content=json.dumps({"user_id": a.id, "mrn": "forged"}), headers=write_headers(b)
+    )
+    body = error(r, 403, "42501")
+    assert "row-level security" in body["message"]
+    r = case_client.post(
+        js("medical_notes"),
+        content=json.dumps({"institution_id": tenants["A"].id, "mrn": "forged"}),
+        headers=write_headers(b),
+    )
+    assert r.status_code in (400, 403), r.text
+    # settings of another user through upsert
+    r = case_client.post(
+        js("user_settings", ("on_conflict", "id")),
+        content=json.dumps({"id": a.id, "theme": "dark"}),
+        headers=write_headers(b, "resolution=merge-duplicates"),
+    )
+    error(r, 403, "42501")
+    r = case_client.get(
+        js("medical_notes", ("select", "mrn"), ("id", f"eq.{cases['A'][1]['id']}")), headers=headers(a)
+    )
+    assert r.json() == [{"mrn": "MRN-A1"}]
+
+
+def test_unfiltered_writes_refused(case_client: TestClient, tenants: dict[str, Tenant]) -> None:
+    coder = tenants["A"].members["coder"]
+    r = case_client.patch(
+        js("medical_notes"), content=json.dumps({"mrn": "all"}), headers=write_headers(coder)
+    )
+    assert error(r, 400, "21000")["message"] == "UPDATE requires a WHERE clause"
+    r = case_client.delete(js("user_settings"), headers=write_headers(coder))
+    assert error(r, 400, "21000")["message"] == "DELETE requires a WHERE clause"
+    # an embedded filter does not make a write filtered
+    r = case_client.patch(
+        js("profiles", ("institutions.name", "eq.x")),
+        content=json.dumps({"first_name": "Z"}),
+        headers=write_headers(coder),
+    )
+    error(r, 400, "21000")
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "code"),
+    [
+        ((("select", "id,(select password_hash from auth.users)"),), 400, "PGRST100"),
+        ((("select", "id;drop table x"),), 400, "PGRST100"),
+        ((("select", 'id,"password_hash"'),), 400, "42703"),
+        ((("select", "email_domains"),), 400, "42703"),
+        ((("select", "id"), ("mrn); drop table x; --", "eq.1")), 400, "PGRST100"),
+        ((("select", "id"), ("password_hash", "eq.1")), 400, "42703"),
+        ((("select", "id"), ("mrn", "eq2.1")), 400, "PGRST100"),
+        ((("select", "id"), ("order", "mrn;drop")), 400, "PGRST100"),
+        ((("select", "id"), ("order", "secret.desc")), 400, "42703"),
+        ((("select", "id,users(email)"),), 400, "PGRST200"),
+        ((("select", "id,institutions!nope(name)"),), 400, "PGRST200"),
+        ((("select", "id"), ("users.email", "eq.x")), 400, "PGRST108"),
+        ((("select", "id"), ("limit", "-1")), 400, "PGRST100"),
+        ((("select", "id::regclass"),), 400, "PGRST100"),
+    ],
+)
+def test_injection_never_reaches_sql(
+    case_client: TestClient,
+    tenants: dict[str, Tenant],
+    params: tuple[tuple[str, str], ...],
+    status: int,
+    code: str,
+) -> None:
+    r = case_client.get(js("medical_notes", *params), headers=headers(tenants["A"].members["coder"]))
+    error(r, status, code)
+
+
+def test_unknown_table_and_payload_column(case_client: TestClient, tenants: dict[str, Tenant]) -> None:
+    coder = tenants["A"].members["coder"]
+    error(case_client.get(js("users"), headers=headers(coder)), 404, "PGRST205")
+    error(case_client.get("/rest/v1/pg_catalog.pg_authid", headers=headers(coder)), 404, "PGRST205")
+    r = case_client.post(
+        js("medical_notes"),
+        content=json.dumps({"mrn": "x", "user_id; drop": 1}),
+        headers=write_headers(coder),
+    )
+    assert (
+        error(r, 400, "PGRST204")["message"] == "Could not find the 'user_id; drop' column of 'medical_notes'"
+        " in the schema cache"
+    )
+    error(
+        case_client.get(js("medical_notes"), headers={**headers(coder), "Accept-Profile": "auth"}),
+        406,
+        "PGRST106",
+    )
+
+
+def test_medical_notes_cannot_be_embedded_unlogged(
+    case_client: TestClient, tenants: dict[str, Tenant]
+) -> None:
+    r = case_client.get(
+        js("institutions", ("select", "name,medical_notes(mrn)")),
+        headers=headers(tenants["A"].members["coder"]),
+    )
+    error(r, 400, "PGRST127")
+
+
+def test_anon_sees_nothing(case_client: TestClient, cases: dict[str, list[dict[str, Any]]]) -> None:
+    for table in ("medical_notes", "profiles", "user_settings", "institutions"):
+        for h in (headers(None), {"apikey": APIKEY}, {}):
+            r = case_client.get(js(table, ("select", "id")), headers=h)
+            assert error(r, 401, "42501")["message"].startswith("permission denied"), (table, h)
+    r = case_client.post(
+        js("medical_notes"), content=json.dumps({"mrn": "anon"}), headers=write_headers(None)
+    )
+    error(r, 401, "42501")
+
+
+def _claims(token: str) -> dict[str, Any]:
+    part = token.split(".")[1]
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return claims
+
+
+def _signed(settings: Settings, claims: dict[str, Any]) -> str:
+    """A token signed with the service's own key (what only the server can make)."""
+    key = KeyStore.from_settings(settings).signing
+    return str(jwt.encode({"alg": "ES256", "kid": key.kid}, claims, key.key, algorithms=["ES256"]))
+
+
+def test_forged_and_expired_tokens(
+    case_client: TestClient,
+    tenants: dict[str, Tenant],
+    cases: dict[str, list[dict[str, Any]]],
+    api_settings: Settings,
+) -> None:
+    coder = tenants["A"].members["coder"]
+
+    def get(token: str) -> Response:
+        return case_client.get(
+            js("medical_notes", ("select", "mrn")),
+            headers={**headers(coder), "Authorization": f"Bearer {token}"},
+        )
+
+    assert get(coder.token).status_code == 200
+    head, payload, signature = coder.token.split(".")
+    body = error(get(f"{head}.{payload}.{signature[:-6]}AAAAAA"), 401, "PGRST301")
+    assert body["message"] == "JWT cryptographic operation failed"
+    assert error(get("abc"), 401, "PGRST301")["message"] == "Expected 3 parts in JWT; got 1"
+    # claims changed without the key: the signature no longer matches
+    claims = _claims(coder.token)
+    forged = base64.urlsafe_b64encode(
+        json.dumps({**claims, "sub": tenants["B"].members["coder"].id}).encode()
+    )
+    error(get(f"{head}.{forged.decode().rstrip('=')}.{signature}"), 401, "PGRST301")
+    # an attacker's own key
+    attacker = ECKey.generate_key("P-256")
+    stranger = jwt.encode(
+        {"alg": "ES256", "kid": attacker.thumbprint()}, claims, attacker, algorithms=["ES256"]
+    )
+    assert error(get(stranger), 401, "PGRST301")["message"] == "No suitable key or wrong key type"
+    # alg=none
+    none = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').decode().rstrip("=")
+    error(get(f"{none}.{payload}."), 401, "PGRST301")
+    # expired, though signed by the service's key
+    now = int(time.time())
+    r = get(_signed(api_settings, {**claims, "iat": now - 1000, "nbf": now - 1000, "exp": now - 100}))
+    assert error(r, 401, "PGRST303")["message"] == "JWT expired"
+    assert r.headers["www-authenticate"] == 'Bearer error="invalid_token", error_description="JWT expired"'
+    # a valid signature on a signed-out session
+    r = case_client.post("/auth/token", json={"email": coder.email, "password": PASSWORD})
+    second = r.json()["access_token"]
+    assert get(second).status_code == 200
+    r = case_client.post("/auth/logout", headers={"Authorization": f"Bearer {second}"})
+    assert r.status_code == 204, r.text
+    error(get(second), 401, "PGRST303")
+    assert get(coder.token).status_code == 200  # the other session is untouched
