@@ -544,3 +544,186 @@ def test_forged_and_expired_tokens(
     assert r.status_code == 204, r.text
     error(get(second), 401, "PGRST303")
     assert get(coder.token).status_code == 200  # the other session is untouched
+
+
+# ───────────────────────────────────────────────────────────── more of the grammar
+def test_embedded_filters_inner_and_json(
+    case_client: TestClient, tenants: dict[str, Tenant], cases: dict[str, list[dict[str, Any]]]
+) -> None:
+    coder = tenants["A"].members["coder"]
+
+    def get(*params: tuple[str, str], **h: str) -> Any:
+        r = case_client.get(js("medical_notes", *params, ("order", "mrn.asc")), headers=headers(coder, **h))
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    # a filter on an embedded resource filters the embedded rows (null when none matches) ...
+    rows = get(
+        ("select", "mrn,institutions(name)"), ("institutions.name", "eq.nothing"), ("mrn", "eq.MRN-A1")
+    )
+    assert rows == [{"mrn": "MRN-A1", "institutions": None}]
+    # ... and with !inner it filters the parents
+    assert get(("select", "mrn,institutions!inner(name)"), ("institutions.name", "eq.nothing")) == []
+    rows = get(("select", "mrn,institutions!inner(name)"), ("institutions.name", f"eq.{tenants['A'].name}"))
+    assert [r["mrn"] for r in rows] == ["MRN-A0", "MRN-A1", "MRN-A2"]
+    # order by a to-one embed's column; Accept …;nulls=stripped
+    rows = get(
+        ("select", "mrn,provider_user_id"),
+        ("mrn", "in.(MRN-A0,MRN-A1)"),
+        Accept="application/vnd.pgrst.array+json;nulls=stripped",
+    )
+    assert rows == [
+        {"mrn": "MRN-A0", "provider_user_id": tenants["A"].members["provider"].id},
+        {"mrn": "MRN-A1"},
+    ]
+    r = case_client.get(
+        js("medical_notes", ("select", "mrn"), ("order", "institutions(name).desc,mrn.asc")),
+        headers=headers(coder),
+    )
+    assert [row["mrn"] for row in r.json()] == ["MRN-A0", "MRN-A1", "MRN-A2"]
+    # JSON paths and casts in select and filters
+    r = case_client.patch(
+        js("medical_notes", ("mrn", "eq.MRN-A1")),
+        content=json.dumps({"summary_data": {"icd": {"code": "K35.80"}, "n": 2}}),
+        headers=write_headers(coder),
+    )
+    assert r.status_code == 204, r.text
+    rows = get(
+        ("select", "mrn,code:summary_data->icd->>code,n:summary_data->n::text"),
+        ("summary_data->icd->>code", "eq.K35.80"),
+    )
+    assert rows == [{"mrn": "MRN-A1", "code": "K35.80", "n": "2"}]
+    # an embed's own order and limit (supabase-js: .order('first_name', { referencedTable: 'profiles' }))
+    r = case_client.get(
+        js(
+            "institutions",
+            ("select", "name,profiles(first_name)"),
+            ("profiles.order", "first_name.desc"),
+            ("profiles.limit", "1"),
+        ),
+        headers=headers(coder),
+    )
+    assert r.json() == [{"name": tenants["A"].name, "profiles": [{"first_name": "CoderA"}]}]
+
+
+def test_ranges_and_caps(
+    case_client: TestClient,
+    make_client: Any,
+    tenants: dict[str, Tenant],
+    cases: dict[str, list[dict[str, Any]]],
+) -> None:
+    coder = tenants["A"].members["coder"]
+    r = case_client.get(
+        js("medical_notes", ("select", "mrn"), ("order", "mrn.asc")),
+        headers=headers(coder, Range="1-1", Prefer="count=exact"),
+    )
+    assert r.status_code == 206 and r.json() == [{"mrn": "MRN-A1"}] and r.headers["content-range"] == "1-1/3"
+    r = case_client.get(
+        js("medical_notes", ("select", "mrn"), ("offset", "10")), headers=headers(coder, Prefer="count=exact")
+    )
+    body = error(r, 416, "PGRST103")
+    assert body["details"] == "An offset of 10 was requested, but there are only 3 rows."
+    r = case_client.get(
+        js("medical_notes", ("select", "mrn"), ("mrn", "eq.none")),
+        headers=headers(coder, Prefer="count=exact"),
+    )
+    assert r.status_code == 200 and r.json() == [] and r.headers["content-range"] == "*/0"
+    # the row cap: a larger limit is cut to it; a larger write is refused, and nothing is written
+    capped = make_client(oxkair_rest_max_rows=2, oxkair_access_token_ttl=3600)
+    r = capped.get(js("medical_notes", ("select", "mrn"), ("limit", "1000")), headers=headers(coder))
+    assert r.status_code == 200 and len(r.json()) == 2
+    r = capped.post(
+        js("medical_notes", ("columns", '"mrn"')),
+        content=json.dumps([{"mrn": f"CAP-{i}"} for i in range(3)]),
+        headers=write_headers(coder),
+    )
+    error(r, 400, "PGRST124")
+    one = make_client(oxkair_rest_max_rows=1, oxkair_access_token_ttl=3600)
+    r = one.patch(
+        js("medical_notes", ("mrn", "like.MRN-A*")),  # A1 and A2: A0 is with the provider
+        content=json.dumps({"insurance_provider": "Cap"}),
+        headers=write_headers(coder),
+    )
+    assert error(r, 400, "PGRST124")["details"] == "The query affects 2 rows"
+    r = case_client.get(
+        js("medical_notes", ("select", "mrn"), ("insurance_provider", "eq.Cap")), headers=headers(coder)
+    )
+    assert r.json() == []  # rolled back
+
+
+def test_single_insert_and_logged_update(
+    case_client: TestClient, tenants: dict[str, Tenant], server: LocalServer
+) -> None:
+    coder = tenants["A"].members["coder2"]
+    # .insert({ mrn }).select('id, mrn').single()
+    r = case_client.post(
+        js("medical_notes", ("select", "id,mrn")),
+        content=json.dumps({"mrn": "ONE"}),
+        headers=write_headers(coder, "return=representation", Accept="application/vnd.pgrst.object+json"),
+    )
+    assert r.status_code == 201, r.text
+    created = r.json()
+    assert created["mrn"] == "ONE" and set(created) == {"id", "mrn"}
+    r = case_client.patch(
+        js("medical_notes", ("id", f"eq.{created['id']}"), ("select", "mrn")),
+        content=json.dumps({"mrn": "ONE-B"}),
+        headers=write_headers(coder, "return=representation"),
+    )
+    assert r.json() == [{"mrn": "ONE-B"}]
+    entry = access_log(server, coder.id)[-1]
+    assert entry["endpoint"] == "PATCH /rest/v1/medical_notes" and entry["row_ids"] == [created["id"]]
+    # bulk rows that differ in keys: PGRST102 without columns=, refused with missing=default
+    r = case_client.post(
+        js("medical_notes"),
+        content=json.dumps([{"mrn": "x"}, {"bedside_notes": "y"}]),
+        headers=write_headers(coder),
+    )
+    error(r, 400, "PGRST102")
+    r = case_client.post(
+        js("medical_notes", ("columns", '"mrn","bedside_notes"')),
+        content=json.dumps([{"mrn": "x"}, {"bedside_notes": "y"}]),
+        headers=write_headers(coder, "missing=default"),
+    )
+    error(r, 400, "PGRST127")
+    error(
+        case_client.post(js("medical_notes"), content="{not json", headers=write_headers(coder)),
+        400,
+        "PGRST102",
+    )
+
+
+def test_rpc_get_and_shape(case_client: TestClient, tenants: dict[str, Tenant]) -> None:
+    # supabase.rpc('search_institutions', { q, max_results: 5 }, { get: true }).select('name')
+    r = case_client.get(
+        "/rest/v1/rpc/search_institutions?"
+        + urlencode([("q", tenants["B"].name[:14]), ("max_results", "5"), ("select", "name")]),
+        headers=headers(None),
+    )
+    assert r.status_code == 200, r.text
+    assert {"name": tenants["B"].name} in r.json()
+    r = case_client.post(
+        "/rest/v1/rpc/search_institutions?select=id&limit=1",
+        content=json.dumps({"q": tenants["B"].name, "max_results": 3}),
+        headers=write_headers(None),
+    )
+    assert r.status_code == 200 and len(r.json()) == 1 and set(r.json()[0]) == {"id"}
+
+
+def test_nesting_is_bounded(case_client: TestClient, tenants: dict[str, Tenant]) -> None:
+    coder = tenants["A"].members["coder"]
+    deep = "mrn," + "institutions(profiles(" * 3 + "id" + "))" * 3
+    error(case_client.get(js("medical_notes", ("select", deep)), headers=headers(coder)), 400, "PGRST100")
+    error(
+        case_client.get(
+            js("medical_notes", ("select", "a(" * 5000 + "id" + ")" * 5000)), headers=headers(coder)
+        ),
+        400,
+        "PGRST100",
+    )
+    error(
+        case_client.get(
+            js("medical_notes", ("or", "(" + "or(" * 5000 + "id.eq.1" + ")" * 5001)), headers=headers(coder)
+        ),
+        400,
+        "PGRST100",
+    )

@@ -25,6 +25,8 @@ from oxkair.rest.schema import FUNCTIONS, TABLES, Function, Relationship, Table,
 
 _CMP = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "like": "LIKE",
         "ilike": "ILIKE", "match": "~", "imatch": "~*"}
+MAX_FIELDS = 50  # json_build_object takes at most 100 arguments
+MAX_DEPTH = 3
 _IS = {"null": "IS NULL", "not_null": "IS NOT NULL", "true": "IS TRUE", "false": "IS FALSE",
        "unknown": "IS UNKNOWN"}
 
@@ -62,6 +64,7 @@ class Builder:
     """Builds one statement; `params` collects the values under generated names."""
 
     query: Query
+    strip_nulls: bool = False
     params: dict[str, Any] = field(default_factory=dict)
     _aliases: int = 0
     _used_paths: set[Path] = field(default_factory=set)
@@ -70,6 +73,10 @@ class Builder:
         name = f"p{len(self.params)}"
         self.params[name] = value
         return sql.Placeholder(name)
+
+    def stripped(self, shape: sql.Composable) -> sql.Composable:
+        """`Accept: …;nulls=stripped`: no null-valued keys (json_strip_nulls, as PostgREST)."""
+        return sql.SQL("json_strip_nulls({})").format(shape) if self.strip_nulls else shape
 
     def alias(self) -> sql.Identifier:
         self._aliases += 1
@@ -99,19 +106,25 @@ class Builder:
         return out, kind
 
     # ─────────────────────────────────────────── select
-    def columns(self, scope: _Scope, items: list[Item]) -> sql.Composable:
-        parts: list[sql.Composable] = []
+    def shape(self, scope: _Scope, items: list[Item]) -> sql.Composable:
+        """One row as a JSON object: json_build_object(key, value, …). Keys the request names
+        (aliases) are parameters, the table's own column names literals: no name in the request
+        becomes an identifier."""
+        pairs: list[sql.Composable] = []
         for item in items:
             if isinstance(item, Star):
-                parts += [sql.SQL("{}.{} AS {}").format(scope.alias, sql.Identifier(c), sql.Identifier(c))
+                pairs += [sql.SQL("{}, {}.{}").format(sql.Literal(c), scope.alias, sql.Identifier(c))
                           for c in scope.table.columns]
             elif isinstance(item, Column):
                 expr, _ = self.expr(scope, item.field)
-                parts.append(sql.SQL("{} AS {}").format(expr, sql.Identifier(item.alias or item.field.label)))
+                pairs.append(sql.SQL("{}::text, {}").format(self.param(item.alias or item.field.label), expr))
             else:
-                parts.append(sql.SQL("{} AS {}").format(self.embed(scope, item),
-                                                        sql.Identifier(item.alias or item.name)))
-        return sql.SQL(", ").join(parts)
+                pairs.append(sql.SQL("{}::text, {}").format(self.param(item.alias or item.name),
+                                                            self.embed(scope, item)))
+        if len(pairs) > MAX_FIELDS:
+            raise RestError(400, "PGRST100", "too many fields in select",
+                            f"At most {MAX_FIELDS} fields per object (a table's * counts each column)")
+        return sql.SQL("json_build_object({})").format(sql.SQL(", ").join(pairs))
 
     def relationship(self, scope: _Scope, name: str, hint: str | None) -> Relationship:
         found = relationships(scope.table.name, name, hint)
@@ -134,14 +147,18 @@ class Builder:
         rel = self.relationship(parent, embed.name, embed.hint)
         child = _Scope(TABLES[rel.target], self.alias(), (*parent.path, embed.alias or embed.name))
         self._used_paths.add(child.path)
+        if len(child.path) > MAX_DEPTH:
+            raise RestError(400, "PGRST100", "embeds nested too deep",
+                            f"At most {MAX_DEPTH} levels of embedding")
         where = [self._join(rel, parent, child), *self.filters(child)]
-        body = sql.SQL("SELECT {cols} FROM public.{table} AS {alias} WHERE {where}{order}{limit}").format(
-            cols=self.columns(child, embed.items), table=sql.Identifier(rel.target), alias=child.alias,
+        body = sql.SQL("SELECT {cols} AS _oxk_json FROM public.{table} AS {alias}"
+                       " WHERE {where}{order}{limit}").format(
+            cols=self.shape(child, embed.items), table=sql.Identifier(rel.target), alias=child.alias,
             where=sql.SQL(" AND ").join(where), order=self.order(child),
             limit=self.range(child.path))
         if rel.to_one:
-            return sql.SQL("(SELECT row_to_json(_e) FROM ({}) AS _e)").format(body)
-        return sql.SQL("coalesce((SELECT json_agg(_e) FROM ({}) AS _e), '[]')").format(body)
+            return sql.SQL("({})").format(body)
+        return sql.SQL("coalesce((SELECT json_agg(_e._oxk_json) FROM ({}) AS _e), '[]')").format(body)
 
     def inner_joins(self, parent: _Scope, items: list[Item]) -> list[sql.Composable]:
         """`!inner` embeds keep only the parent rows that have a (matching) embedded row."""
@@ -234,12 +251,12 @@ class Builder:
 
 # ───────────────────────────────────────────────────────────── statements
 def read(name: str, query: Query, *, limit: int, offset: int, count: bool, endpoint: str,
-         log: bool = True) -> Statement:
+         log: bool = True, strip_nulls: bool = False) -> Statement:
     """GET: the page as one JSON array, its row count, the exact total (when asked), the log."""
     t = table(name)
-    b = Builder(query)
+    b = Builder(query, strip_nulls)
     root = _Scope(t, sql.Identifier("_oxk_t0"), ())
-    columns = b.columns(root, query.select)
+    shape = b.stripped(b.shape(root, query.select))
     where = [*b.filters(root), *b.inner_joins(root, query.select)]
     order = b.order(root)
     b.check_paths()
@@ -251,7 +268,7 @@ def read(name: str, query: Query, *, limit: int, offset: int, count: bool, endpo
     total = (sql.SQL("(SELECT count(*) FROM {} {})").format(source, where_sql) if count
              else sql.SQL("NULL::bigint"))
     statement = sql.SQL(template("read.sql"))
-    return Statement(statement.format(key=key, source=source, columns=columns, where=where_sql,
+    return Statement(statement.format(key=key, source=source, shape=shape, where=where_sql,
                                       order=order, log=log_sql, total=total), b.params)
 
 
@@ -265,22 +282,21 @@ def _payload_columns(t: Table, names: list[str]) -> list[str]:
 def _returning(b: Builder, t: Table, write: sql.Composable, represent: bool) -> Statement:
     alias = sql.Identifier("_oxk_t0")
     root = _Scope(t, alias, ())
-    columns = b.columns(root, b.query.select) if represent else sql.SQL("1 AS _oxk_none")
+    shape = b.stripped(b.shape(root, b.query.select)) if represent else sql.SQL("NULL::json")
     b.check_paths()
-    shape = sql.SQL("row_to_json(_oxk_row)") if represent else sql.SQL("NULL::json")
     statement = sql.SQL(template("write.sql")).format(
-        write=write, key=sql.SQL("{}.{}").format(alias, sql.Identifier(t.primary_key[0])), json=shape,
-        alias=alias, columns=columns)
+        write=write, key=sql.SQL("{}.{}").format(alias, sql.Identifier(t.primary_key[0])), shape=shape,
+        alias=alias)
     return Statement(statement, b.params)
 
 
 def insert(name: str, query: Query, rows: list[dict[str, Any]], columns: list[str], *, resolution: str | None,
-           represent: bool) -> Statement:
+           represent: bool, strip_nulls: bool = False) -> Statement:
     """POST: json_populate_recordset of the body (one parameter however many rows), ON CONFLICT
     when upserting; the conflict target is on_conflict's columns or the primary key."""
     t = table(name)
     cols = _payload_columns(t, columns)
-    b = Builder(query)
+    b = Builder(query, strip_nulls)
     idents = sql.SQL(", ").join(sql.Identifier(c) for c in cols)
     conflict: sql.Composable = sql.SQL("")
     if resolution is not None:
@@ -300,11 +316,12 @@ def insert(name: str, query: Query, rows: list[dict[str, Any]], columns: list[st
     return _returning(b, t, write, represent)
 
 
-def update(name: str, query: Query, values: dict[str, Any], *, represent: bool) -> Statement:
+def update(name: str, query: Query, values: dict[str, Any], *, represent: bool,
+           strip_nulls: bool = False) -> Statement:
     """PATCH: the body's columns of the rows the filters select (filters are required)."""
     t = table(name)
     cols = _payload_columns(t, list(values))
-    b = Builder(query)
+    b = Builder(query, strip_nulls)
     scope = _Scope(t, sql.Identifier("_oxk_w"), ())
     where = b.filters(scope)
     idents = sql.SQL(", ").join(sql.Identifier(c) for c in cols)
@@ -316,9 +333,9 @@ def update(name: str, query: Query, values: dict[str, Any], *, represent: bool) 
     return _returning(b, t, write, represent)
 
 
-def delete(name: str, query: Query, *, represent: bool) -> Statement:
+def delete(name: str, query: Query, *, represent: bool, strip_nulls: bool = False) -> Statement:
     t = table(name)
-    b = Builder(query)
+    b = Builder(query, strip_nulls)
     scope = _Scope(t, sql.Identifier("_oxk_w"), ())
     where = b.filters(scope)
     write = sql.SQL("DELETE FROM public.{t} AS _oxk_w WHERE {where} RETURNING _oxk_w.*").format(
@@ -332,7 +349,8 @@ def function(name: str) -> Function:
     return FUNCTIONS[name]
 
 
-def call(fn: Function, args: dict[str, Any], query: Query, *, limit: int, offset: int) -> Statement:
+def call(fn: Function, args: dict[str, Any], query: Query, *, limit: int, offset: int,
+         strip_nulls: bool = False) -> Statement:
     """POST/GET /rpc/<fn>: named arguments, each cast to its declared type."""
     unknown = [a for a in args if a not in fn.args]
     missing = [a for a in fn.required if a not in args]
@@ -342,10 +360,10 @@ def call(fn: Function, args: dict[str, Any], query: Query, *, limit: int, offset
                         f"Could not find the function public.{fn.name}({names}) in the schema cache",
                         f"Searched for the function public.{fn.name} with parameters {names} or with a single"
                         " unnamed json/jsonb parameter, but no matches were found in the schema cache.")
-    b = Builder(query)
+    b = Builder(query, strip_nulls)
     result = Table(fn.name, fn.columns, ())
     scope = _Scope(result, sql.Identifier("_oxk_t0"), ())
-    columns = b.columns(scope, query.select)
+    shape = b.stripped(b.shape(scope, query.select))
     where = b.filters(scope)
     order = b.order(scope)
     b.check_paths()
@@ -355,7 +373,7 @@ def call(fn: Function, args: dict[str, Any], query: Query, *, limit: int, offset
     b.params.update(limit=limit, offset=offset)
     statement = sql.SQL(template("rpc.sql"))
     return Statement(statement.format(
-        columns=columns, function=sql.SQL("public.{}({})").format(sql.Identifier(fn.name), named),
+        shape=shape, function=sql.SQL("public.{}({})").format(sql.Identifier(fn.name), named),
         alias=scope.alias, where=sql.SQL("WHERE ") + sql.SQL(" AND ").join(where) if where else sql.SQL(""),
         order=order), b.params)
 

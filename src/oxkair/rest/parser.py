@@ -14,6 +14,7 @@ CASTS = frozenset({"text", "integer", "int", "bigint", "numeric", "real", "boole
 OPERATORS = ("eq", "neq", "gt", "gte", "lt", "lte", "like", "ilike", "match", "imatch", "in", "is",
              "isdistinct")
 QUANTIFIABLE = frozenset({"eq", "gt", "gte", "lt", "lte", "like", "ilike", "match", "imatch"})
+MAX_NESTING = 8
 IS_VALUES = frozenset({"null", "not_null", "true", "false", "unknown"})
 _IDENT = re.compile(r"[A-Za-z0-9_$]+")
 _KEY = re.compile(r"[A-Za-z0-9_$ -]+?(?=->|::|[,().:!]|$)")
@@ -99,7 +100,13 @@ class _Cursor:
     """A position in one parameter's text, for PostgREST-style error messages."""
 
     def __init__(self, what: str, text: str) -> None:
-        self.what, self.text, self.pos = what, text, 0
+        self.what, self.text, self.pos, self.depth = what, text, 0, 0
+
+    def deeper(self) -> None:
+        """Nesting (embeds, logic trees) is bounded: a request cannot exhaust the stack."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise parse_error(self.what, self.text, self.pos + 1, f"nested deeper than {MAX_NESTING} levels")
 
     def fail(self, expecting: str) -> RestError:
         got = f'unexpected "{self.text[self.pos]}"' if not self.done() else "unexpected end of input"
@@ -206,8 +213,10 @@ def _item(cur: _Cursor) -> Item:
             elif word != "left":
                 hint = word
         cur.expect("(", '"("')
+        cur.deeper()
         items: list[Item] = [Star()] if cur.peek(")") else _items(cur)
         cur.expect(")", '"," or ")"')
+        cur.depth -= 1
         return Embed(name, alias, hint, inner, items)
     return Column(cur.field(), alias)
 
@@ -306,10 +315,12 @@ def parse_logic(op: str, negate: bool, text: str) -> Logic:
 
 def _logic_children(cur: _Cursor) -> tuple[Filter | Logic, ...]:
     cur.expect("(", '"("')
+    cur.deeper()
     children: list[Filter | Logic] = []
     while True:
         children.append(_logic_node(cur))
         if cur.take(")"):
+            cur.depth -= 1
             return tuple(children)
         cur.expect(",", '"," or ")"')
 

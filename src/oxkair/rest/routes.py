@@ -50,7 +50,9 @@ class _Request:
         if profile is not None and profile != "public":
             raise RestError(406, "PGRST106", f"Invalid schema: {profile}",
                             hint="Only the following schemas are exposed: public")
-        self.singular = self._media(request.headers.get("accept", "application/json"))
+        accept = request.headers.get("accept", "application/json")
+        self.singular = self._media(accept)
+        self.strip = "nulls=stripped" in accept.replace(" ", "").lower()
         self.prefer: Prefer = parse_prefer(request.headers.getlist("prefer"))
         self.query: Query = parse_query(request.query_params.multi_items(), rpc=rpc)
 
@@ -134,7 +136,7 @@ async def _read(req: _Request, name: str) -> Response:
     limit, offset = req.range()
     head = req.method == "HEAD"
     statement = builder.read(name, req.query, limit=limit, offset=offset, count=req.prefer.count is not None,
-                             endpoint=req.endpoint(name), log=not head)
+                             endpoint=req.endpoint(name), log=not head, strip_nulls=req.strip)
     db = await req.db()
     body, n, total = await run_in_threadpool(_fetch_read, db, statement, req.singular)
     headers = {"Content-Range": _content_range(offset, n, total), **req.applied(write=False)}
@@ -199,12 +201,15 @@ async def _write(req: _Request, name: str) -> Response:
             if any(set(k) != set(keys[0]) for k in keys):
                 raise RestError(400, "PGRST102", "All object keys must match")
             columns = keys[0] if keys else []
+        if req.prefer.missing == "default" and any(set(columns) - set(r) for r in rows):
+            raise not_implemented("Prefer: missing=default is not offered: send every column in each row,"
+                                  " or insert the rows that lack some separately")
         if not rows:
             return _written(req, "[]", 0, represent)
         if not columns:
             raise not_implemented("an insert must name at least one column")
         statement = builder.insert(name, req.query, rows, columns, represent=represent,
-                                   resolution=req.prefer.resolution)
+                                   resolution=req.prefer.resolution, strip_nulls=req.strip)
     elif req.method == "PATCH":
         payload = await _body(req.request)
         if not isinstance(payload, dict):
@@ -213,11 +218,11 @@ async def _write(req: _Request, name: str) -> Response:
             raise _unfiltered("UPDATE")
         if not payload:
             return _written(req, "[]", 0, represent)
-        statement = builder.update(name, req.query, payload, represent=represent)
+        statement = builder.update(name, req.query, payload, represent=represent, strip_nulls=req.strip)
     else:
         if not req.query.filters.get(()):
             raise _unfiltered("DELETE")
-        statement = builder.delete(name, req.query, represent=represent)
+        statement = builder.delete(name, req.query, represent=represent, strip_nulls=req.strip)
     db = await req.db()
     log = req.endpoint(name) if table.logged and represent else None
     body, n = await run_in_threadpool(_fetch_write, db, statement, cap=req.cap,
@@ -272,7 +277,7 @@ async def rpc(name: str, request: Request) -> Response:
     else:
         args = dict(req.query.rpc_args)
     limit, offset = req.range()
-    statement = builder.call(fn, args, req.query, limit=limit, offset=offset)
+    statement = builder.call(fn, args, req.query, limit=limit, offset=offset, strip_nulls=req.strip)
     db = await req.db()
     body, n = await run_in_threadpool(_fetch_call, db, statement, req.settings)
     if req.singular:
