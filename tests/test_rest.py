@@ -727,3 +727,26 @@ def test_nesting_is_bounded(case_client: TestClient, tenants: dict[str, Tenant])
         400,
         "PGRST100",
     )
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "field"),
+    [
+        ("medical_notes", {"mrn": "x" * 201}, "mrn"),
+        ("medical_notes", {"operative_notes": "a\x00b"}, "operative_notes"),
+        ("medical_notes", {"summary_data": {"a": "x" * 300_000}}, "summary_data"),
+        ("medical_notes", {"case_number": "; drop"}, "case_number"),
+        ("user_settings", {"theme": "neon"}, "theme"),
+        ("profiles", {"npi": "12"}, "npi"),
+    ],
+)
+def test_the_apis_value_rules_apply(
+    case_client: TestClient, tenants: dict[str, Tenant], table: str, row: dict[str, Any], field: str
+) -> None:
+    """The limits of /cases and /me (lengths, JSON size, NUL, formats) hold through /rest/v1 too."""
+    coder = tenants["A"].members["coder"]
+    filters = ("id", f"eq.{coder.id}") if table != "medical_notes" else ("mrn", "eq.MRN-A1")
+    r = case_client.patch(js(table, filters), content=json.dumps(row), headers=write_headers(coder))
+    body = error(r, 400, "23514")
+    assert body["details"].startswith(f"{field}: ")
+    assert "x" * 50 not in r.text and "drop" not in r.text  # the value is never echoed

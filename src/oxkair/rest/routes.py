@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from oxkair.api.deps import client_addr
 from oxkair.api.rls import SCOPE_SQL, Rls, scope_params
 from oxkair.config import Settings
-from oxkair.rest import builder
+from oxkair.rest import builder, values
 from oxkair.rest.auth import rest_claims
 from oxkair.rest.errors import RestError, database_error, not_implemented, singular
 from oxkair.rest.parser import Prefer, Query, parse_prefer, parse_query
@@ -206,6 +206,7 @@ async def _write(req: _Request, name: str) -> Response:
                                   " or insert the rows that lack some separately")
         if not rows:
             return _written(req, "[]", 0, represent)
+        values.check(name, rows)
         if not columns:
             raise not_implemented("an insert must name at least one column")
         statement = builder.insert(name, req.query, rows, columns, represent=represent,
@@ -218,6 +219,7 @@ async def _write(req: _Request, name: str) -> Response:
             raise _unfiltered("UPDATE")
         if not payload:
             return _written(req, "[]", 0, represent)
+        values.check(name, [payload])
         statement = builder.update(name, req.query, payload, represent=represent, strip_nulls=req.strip)
     else:
         if not req.query.filters.get(()):
