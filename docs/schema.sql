@@ -3977,7 +3977,7 @@ ALTER TABLE public.institutions OWNER TO oxkair_owner;
 
 CREATE TABLE public.medical_notes (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
-    user_id uuid DEFAULT auth.uid() NOT NULL,
+    user_id uuid NOT NULL,
     mrn text,
     date_of_service timestamp with time zone,
     insurance_provider text,
@@ -3996,7 +3996,7 @@ CREATE TABLE public.medical_notes (
     final_processed_data jsonb,
     summary_data jsonb,
     workflow_status character varying DEFAULT 'processing'::character varying,
-    case_number character varying DEFAULT public.next_case_number() NOT NULL,
+    case_number character varying NOT NULL,
     provider_user_id uuid,
     institution_id uuid,
     CONSTRAINT medical_notes_status_check CHECK ((status = ANY (ARRAY['INCOMPLETE'::text, 'PENDING_CODER_REVIEW'::text, 'PENDING_PROVIDER_REVIEW'::text, 'PENDING_BILLING'::text])))

@@ -297,7 +297,12 @@ def insert(name: str, query: Query, rows: list[dict[str, Any]], columns: list[st
     t = table(name)
     cols = _payload_columns(t, columns)
     b = Builder(query, strip_nulls)
-    idents = sql.SQL(", ").join(sql.Identifier(c) for c in cols)
+    implied = [c for c in t.implied if c not in cols]
+    targets = sql.SQL(", ").join(sql.Identifier(c) for c in [*cols, *implied])
+    sources = sql.SQL(", ").join(
+        [sql.SQL("coalesce(_oxk_b.{}, {})").format(sql.Identifier(c), sql.SQL(t.implied[c])) if c in t.implied
+         else sql.SQL("_oxk_b.{}").format(sql.Identifier(c)) for c in cols]
+        + [sql.SQL(t.implied[c]) for c in implied])
     conflict: sql.Composable = sql.SQL("")
     if resolution is not None:
         target = _payload_columns(t, query.on_conflict or list(t.primary_key))
@@ -309,10 +314,11 @@ def insert(name: str, query: Query, rows: list[dict[str, Any]], columns: list[st
                 sql.SQL("{} = EXCLUDED.{}").format(sql.Identifier(c), sql.Identifier(c)) for c in updates)
         conflict = sql.SQL(" ON CONFLICT ({}) {}").format(
             sql.SQL(", ").join(sql.Identifier(c) for c in target), action)
-    write = sql.SQL("INSERT INTO public.{t} AS _oxk_w ({cols}) SELECT {cols} FROM"
+    write = sql.SQL("INSERT INTO public.{t} AS _oxk_w ({targets}) SELECT {sources} FROM"
                     " json_populate_recordset(NULL::public.{t}, {body}::json) AS _oxk_b{conflict}"
                     " RETURNING _oxk_w.*").format(
-        t=sql.Identifier(t.name), cols=idents, body=b.param(json.dumps(rows)), conflict=conflict)
+        t=sql.Identifier(t.name), targets=targets, sources=sources, body=b.param(json.dumps(rows)),
+        conflict=conflict)
     return _returning(b, t, write, represent)
 
 

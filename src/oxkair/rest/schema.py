@@ -3,7 +3,7 @@ and the two RPC functions. Every identifier in a statement comes from here, neve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Column → the SQL type a filter value is cast to (constants of this module, never input).
 _MEDICAL_NOTES = {
@@ -33,10 +33,14 @@ class Table:
     columns: dict[str, str]  # name → SQL type, in the table's order
     primary_key: tuple[str, ...]
     logged: bool = False  # PHI: every read goes to the access log (app.log_case_reads)
+    # What an insert that leaves a column out (or null) gets, as POST /cases gives it: SQL
+    # constants of this module. (Not column defaults: the schema keeps the seed's.)
+    implied: dict[str, str] = field(default_factory=dict)
 
 
 TABLES: dict[str, Table] = {
-    "medical_notes": Table("medical_notes", _MEDICAL_NOTES, ("id",), logged=True),
+    "medical_notes": Table("medical_notes", _MEDICAL_NOTES, ("id",), logged=True, implied={
+        "user_id": "(SELECT auth.uid())", "case_number": "public.next_case_number()"}),
     "profiles": Table("profiles", _PROFILES, ("id",)),
     "user_settings": Table("user_settings", _USER_SETTINGS, ("id",)),
     "institutions": Table("institutions", _INSTITUTIONS, ("id",)),

@@ -10,11 +10,3 @@ CREATE POLICY "Users read their own institution" ON public.institutions
   FOR SELECT TO oxkair_authenticated
   USING (id = (SELECT app.current_institution_id()));
 GRANT SELECT (id, name, created_at, updated_at) ON public.institutions TO oxkair_authenticated;
-
--- ┌──────────────────────────────────────────────────────────────────────────┐
--- │ medical_notes: an insert that names neither the creator nor the case     │
--- │ number gets what POST /cases gives (the caller; the next number), so a   │
--- │ supabase-js `.insert({...})` needs neither. RLS still checks user_id.    │
--- └──────────────────────────────────────────────────────────────────────────┘
-ALTER TABLE public.medical_notes ALTER COLUMN user_id SET DEFAULT auth.uid();
-ALTER TABLE public.medical_notes ALTER COLUMN case_number SET DEFAULT public.next_case_number();
