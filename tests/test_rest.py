@@ -750,3 +750,91 @@ def test_the_apis_value_rules_apply(
     body = error(r, 400, "23514")
     assert body["details"].startswith(f"{field}: ")
     assert "x" * 50 not in r.text and "drop" not in r.text  # the value is never echoed
+
+
+def test_more_operators_and_database_errors(
+    case_client: TestClient,
+    tenants: dict[str, Tenant],
+    cases: dict[str, list[dict[str, Any]]],
+    server: LocalServer,
+) -> None:
+    coder = tenants["A"].members["coder"]
+
+    def mrns(*params: tuple[str, str]) -> list[str]:
+        r = case_client.get(
+            js("medical_notes", ("select", "mrn"), *params, ("order", "mrn.asc")), headers=headers(coder)
+        )
+        assert r.status_code == 200, r.text
+        return [row["mrn"] for row in r.json()]
+
+    # .likeAnyOf('mrn', ['*A0', '*A2']), .match / imatch (regular expressions), isdistinct
+    assert mrns(("mrn", "like(any).{*A0,*A2}")) == ["MRN-A0", "MRN-A2"]
+    assert mrns(("mrn", "like(all).{MRN*,*1}")) == ["MRN-A1"]
+    assert mrns(("mrn", "match.^MRN-A[12]$")) == ["MRN-A1", "MRN-A2"]
+    assert mrns(("mrn", "imatch.^mrn-a0")) == ["MRN-A0"]
+    assert mrns(("provider_user_id", f"isdistinct.{tenants['A'].members['provider'].id}")) == [
+        "MRN-A1",
+        "MRN-A2",
+    ]
+    assert mrns(("created_at", "gt.2000-01-01T00:00:00Z"), ("mrn", "eq.MRN-A2")) == ["MRN-A2"]
+    # a malformed value is PostgreSQL's 22P02, relayed with PostgREST's status
+    body = error(case_client.get(js("medical_notes", ("id", "eq.abc")), headers=headers(coder)), 400, "22P02")
+    assert "uuid" in body["message"]
+    # a duplicate case number: 409, and no details (PostgreSQL's would quote the row's values)
+    r = case_client.post(
+        js("medical_notes"),
+        content=json.dumps({"case_number": cases["A"][1]["case_number"], "mrn": "dup"}),
+        headers=write_headers(coder),
+    )
+    assert error(r, 409, "23505")["details"] is None
+    # count=planned is answered exactly
+    r = case_client.get(js("medical_notes", ("select", "id")), headers=headers(coder, Prefer="count=planned"))
+    assert r.headers["content-range"] == "0-2/3"
+    # a refused single object logs nothing
+    before = len(access_log(server, coder.id))
+    r = case_client.get(
+        js("medical_notes", ("select", "id")),
+        headers={**headers(coder), "Accept": "application/vnd.pgrst.object+json"},
+    )
+    error(r, 406, "PGRST116")
+    assert len(access_log(server, coder.id)) == before
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "extra", "status", "code"),
+    [
+        ("GET", js("medical_notes", ("mrn", "fts.appendix")), {}, 400, "PGRST100"),
+        ("GET", js("medical_notes", ("billable_notes", "cs.{a}")), {}, 400, "PGRST100"),
+        ("GET", js("medical_notes", ("select", "count()")), {}, 400, "PGRST200"),
+        ("GET", js("medical_notes", ("select", "...institutions(name)")), {}, 400, "PGRST127"),
+        ("GET", js("medical_notes"), {"Accept": "text/csv"}, 406, "PGRST107"),
+        ("PUT", js("user_settings", ("id", "eq.x")), {}, 400, "PGRST127"),
+        ("GET", "/rest/v1/", {}, 404, "PGRST126"),
+        ("GET", "/rest/v1/rpc/pg_read_file", {}, 404, "PGRST202"),
+        ("PATCH", js("medical_notes", ("mrn", "eq.x"), ("limit", "1")), {}, 400, "PGRST127"),
+    ],
+)
+def test_not_offered(
+    case_client: TestClient,
+    tenants: dict[str, Tenant],
+    method: str,
+    url: str,
+    extra: dict[str, str],
+    status: int,
+    code: str,
+) -> None:
+    h = {**write_headers(tenants["A"].members["coder"]), **extra}
+    error(case_client.request(method, url, headers=h, content="{}"), status, code)
+
+
+def test_anonymous_rpc_spends_the_search_budget(make_client: Any, tenants: dict[str, Tenant]) -> None:
+    client = make_client(oxkair_search_rate_per_ip=2)
+    statuses = [
+        client.post(
+            "/rest/v1/rpc/search_institutions",
+            content=json.dumps({"q": "tenant"}),
+            headers=write_headers(None),
+        ).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]
