@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 import psycopg
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 
 from oxkair.api.deps import client_addr
 from oxkair.api.rls import SCOPE_SQL, Rls, scope_params
@@ -54,7 +56,14 @@ class _Request:
         self.singular = self._media(accept)
         self.strip = "nulls=stripped" in accept.replace(" ", "").lower()
         self.prefer: Prefer = parse_prefer(request.headers.getlist("prefer"))
-        self.query: Query = parse_query(request.query_params.multi_items(), rpc=rpc)
+        self.rpc = rpc
+        self._query: Query | None = None
+
+    @property
+    def query(self) -> Query:
+        if self._query is None:
+            self._query = parse_query(self.request.query_params.multi_items(), rpc=self.rpc)
+        return self._query
 
     @staticmethod
     def _media(accept: str) -> bool:
@@ -68,17 +77,7 @@ class _Request:
         raise RestError(406, "PGRST107", f"None of these media types are available: {accept}")
 
     def range(self) -> tuple[int, int]:
-        """(limit, offset) of the top level: limit/offset, else a Range header; never over the cap."""
-        limit = self.query.limit.get(())
-        offset = self.query.offset.get((), 0)
-        header = self.request.headers.get("range")
-        if header and limit is None and () not in self.query.offset:
-            m = _RANGE.match(header)
-            if m:
-                offset = int(m.group(1))
-                if m.group(2):
-                    limit = max(0, int(m.group(2)) - offset + 1)
-        return min(self.cap if limit is None else limit, self.cap), offset
+        return _range(self.query, self.request.headers.get("range"), self.cap)
 
     def endpoint(self, name: str) -> str:
         return f"{self.method} /rest/v1/{name}"
@@ -98,12 +97,37 @@ class _Request:
         return {"Preference-Applied": ", ".join(prefs)} if prefs else {}
 
 
+def _range(query: Query, header: str | None, cap: int) -> tuple[int, int]:
+    """(limit, offset) of the top level: limit/offset, else a Range header; never over the cap."""
+    limit = query.limit.get(())
+    offset = query.offset.get((), 0)
+    if header and limit is None and () not in query.offset:
+        m = _RANGE.match(header)
+        if m:
+            offset = int(m.group(1))
+            if m.group(2):
+                limit = max(0, int(m.group(2)) - offset + 1)
+    return min(cap if limit is None else limit, cap), offset
+
+
+@lru_cache(maxsize=1024)
+def _read_statement(name: str, query_string: str, range_header: str | None, cap: int, count: bool, log: bool,
+                    strip: bool) -> tuple[bytes, dict[str, Any], int]:
+    """A read's statement, rendered once per distinct request (a client repeats its queries):
+    the SQL, its parameters (never mutated) and the offset. Refusals raise, and are not kept."""
+    query = parse_query(QueryParams(query_string).multi_items())
+    limit, offset = _range(query, range_header, cap)
+    statement = builder.read(name, query, limit=limit, offset=offset, count=count,
+                             endpoint=f"GET /rest/v1/{name}", log=log, strip_nulls=strip)
+    return statement.sql.as_bytes(None), statement.params, offset
+
+
 def _database(db: Rls, exc: psycopg.Error) -> RestError:
     return database_error(exc, authenticated=db.claims is not None)
 
 
 # ───────────────────────────────────────────────────────────── reads
-def _fetch_read(db: Rls, statement: builder.Statement, one: bool) -> tuple[str, int, int | None]:
+def _fetch_read(db: Rls, statement: bytes, params: dict[str, Any], one: bool) -> tuple[str, int, int | None]:
     """BEGIN, the RLS scope, the page (with its access-log entry) and COMMIT in one round trip;
     for a single object the count is checked before COMMIT, so a refused answer logs nothing."""
     try:
@@ -112,12 +136,12 @@ def _fetch_read(db: Rls, statement: builder.Statement, one: bool) -> tuple[str, 
             if not one:
                 with conn.pipeline(), conn.transaction():
                     conn.execute(SCOPE_SQL, scope_params(db.claims, db.client_addr))
-                    cur.execute(statement.sql, statement.params)
+                    cur.execute(statement, params)
                 row = cur.fetchone()
             else:
                 with conn.transaction():
                     conn.execute(SCOPE_SQL, scope_params(db.claims, db.client_addr))
-                    row = cur.execute(statement.sql, statement.params).fetchone()
+                    row = cur.execute(statement, params).fetchone()
                     if row is None or row[1] != 1:
                         raise singular(row[1] if row else 0)
     except psycopg.Error as exc:
@@ -133,12 +157,12 @@ def _content_range(lower: int, n: int, total: int | None) -> str:
 
 
 async def _read(req: _Request, name: str) -> Response:
-    limit, offset = req.range()
     head = req.method == "HEAD"
-    statement = builder.read(name, req.query, limit=limit, offset=offset, count=req.prefer.count is not None,
-                             endpoint=req.endpoint(name), log=not head, strip_nulls=req.strip)
+    statement, params, offset = _read_statement(
+        name, req.request.url.query, req.request.headers.get("range"), req.cap, req.prefer.count is not None,
+        not head, req.strip)
     db = await req.db()
-    body, n, total = await run_in_threadpool(_fetch_read, db, statement, req.singular)
+    body, n, total = await run_in_threadpool(_fetch_read, db, statement, params, req.singular)
     headers = {"Content-Range": _content_range(offset, n, total), **req.applied(write=False)}
     status = 200
     if total is not None and offset > total:
