@@ -544,6 +544,14 @@ def test_forged_and_expired_tokens(
     assert r.status_code == 204, r.text
     error(get(second), 401, "PGRST303")
     assert get(coder.token).status_code == 200  # the other session is untouched
+    # the token is checked before the request is read: a refused one learns nothing of it
+    for url in (js("medical_notes", ("select", "id,(select 1)")), js("medical_notes", ("secret", "eq.1"))):
+        r = case_client.get(url, headers={**headers(coder), "Authorization": f"Bearer {second}"})
+        error(r, 401, "PGRST303")
+    r = case_client.patch(
+        js("medical_notes"), content="{}", headers=write_headers(coder) | {"Authorization": "Bearer x"}
+    )
+    error(r, 401, "PGRST301")
 
 
 # ───────────────────────────────────────────────────────────── more of the grammar

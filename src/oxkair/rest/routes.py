@@ -158,10 +158,10 @@ def _content_range(lower: int, n: int, total: int | None) -> str:
 
 async def _read(req: _Request, name: str) -> Response:
     head = req.method == "HEAD"
+    db = await req.db()  # the token first, as PostgREST: a refused one learns nothing of the query
     statement, params, offset = _read_statement(
         name, req.request.url.query, req.request.headers.get("range"), req.cap, req.prefer.count is not None,
         not head, req.strip)
-    db = await req.db()
     body, n, total = await run_in_threadpool(_fetch_read, db, statement, params, req.singular)
     headers = {"Content-Range": _content_range(offset, n, total), **req.applied(write=False)}
     status = 200
@@ -208,6 +208,7 @@ async def _body(request: Request) -> Any:
 
 async def _write(req: _Request, name: str) -> Response:
     table = builder.table(name)
+    db = await req.db()
     represent = req.prefer.return_ == "representation"
     if () in req.query.limit or () in req.query.offset or () in req.query.order:
         raise not_implemented("limit, offset and order are not offered on writes")
@@ -249,7 +250,6 @@ async def _write(req: _Request, name: str) -> Response:
         if not req.query.filters.get(()):
             raise _unfiltered("DELETE")
         statement = builder.delete(name, req.query, represent=represent, strip_nulls=req.strip)
-    db = await req.db()
     log = req.endpoint(name) if table.logged and represent else None
     body, n = await run_in_threadpool(_fetch_write, db, statement, cap=req.cap,
                                       one=req.singular and represent, log=log)
@@ -295,6 +295,7 @@ def _fetch_call(db: Rls, statement: builder.Statement, settings: Settings) -> tu
 @router.api_route("/rpc/{name}", methods=["GET", "HEAD", "POST"])
 async def rpc(name: str, request: Request) -> Response:
     req = _Request(request, rpc=True)
+    db = await req.db()
     fn = builder.function(name)
     if request.method == "POST":
         args = await _body(request) if await request.body() else {}
@@ -304,7 +305,6 @@ async def rpc(name: str, request: Request) -> Response:
         args = dict(req.query.rpc_args)
     limit, offset = req.range()
     statement = builder.call(fn, args, req.query, limit=limit, offset=offset, strip_nulls=req.strip)
-    db = await req.db()
     body, n = await run_in_threadpool(_fetch_call, db, statement, req.settings)
     if req.singular:
         if n != 1:
