@@ -16,8 +16,10 @@ from httpx import Response
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
+from oxkair.api import create_app
 from oxkair.auth.keys import KeyStore
 from oxkair.config import Settings
+from oxkair.db import make_pool, role_params
 from oxkair.local import LocalServer
 from tests.fixtures.api import PASSWORD
 from tests.fixtures.cases import Member, Tenant, create_case, send_to_provider
@@ -846,3 +848,27 @@ def test_anonymous_rpc_spends_the_search_budget(make_client: Any, tenants: dict[
         for _ in range(3)
     ]
     assert statuses == [200, 200, 429]
+
+
+def test_refused_queries_never_reach_the_database(api_settings: Settings) -> None:
+    """With a pool that cannot give a connection, a request that got as far as SQL fails with 503;
+    the injected and unknown names below are answered without one."""
+    pool = make_pool(role_params(api_settings, "oxkair_api"), min_size=0, max_size=1)
+    pool.close()
+    app = create_app(api_settings, pool=pool)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        control = client.get(js("medical_notes", ("select", "id")), headers={"apikey": APIKEY})
+        error(control, 503, "PGRST000")  # this test can fail: a query that reaches SQL is seen
+        for params, code in [
+            ((("select", "id,(select password_hash from auth.users)"),), "PGRST100"),
+            ((("select", "id"), ("order", "(select 1)")), "PGRST100"),
+            ((("select", 'id,"secret"'),), "42703"),
+            ((("select", "id"), ('mrn" OR 1=1 --', "eq.1")), "PGRST100"),
+            ((("select", "id"), ("or", "(id.eq.1,(select 1).eq.1)")), "PGRST100"),
+            ((("select", "id,auth.users(email)"),), "PGRST100"),
+        ]:
+            error(client.get(js("medical_notes", *params), headers={"apikey": APIKEY}), 400, code)
+        r = client.post(
+            js("medical_notes"), content=json.dumps({'mrn" = 1; --': 1}), headers=write_headers(None)
+        )
+        error(r, 400, "PGRST204")
