@@ -872,3 +872,39 @@ def test_refused_queries_never_reach_the_database(api_settings: Settings) -> Non
             js("medical_notes"), content=json.dumps({'mrn" = 1; --': 1}), headers=write_headers(None)
         )
         error(r, 400, "PGRST204")
+
+
+def test_cors_for_configured_origins_only(
+    make_client: Any, client: TestClient, tenants: dict[str, Tenant]
+) -> None:
+    coder = tenants["A"].members["coder"]
+    preflight = {
+        "Origin": "https://app.example.org",
+        "Access-Control-Request-Method": "PATCH",
+        "Access-Control-Request-Headers": "apikey, authorization, x-client-info, content-type, prefer,"
+        " content-profile",
+    }
+    # default: no origin is allowed, nothing says otherwise
+    r = client.options(js("medical_notes"), headers=preflight)
+    assert "access-control-allow-origin" not in r.headers
+    assert (
+        "access-control-allow-origin"
+        not in client.get(
+            js("medical_notes"), headers=headers(coder) | {"Origin": "https://app.example.org"}
+        ).headers
+    )
+    app = make_client(oxkair_cors_origins="https://app.example.org", oxkair_access_token_ttl=3600)
+    r = app.options(js("medical_notes"), headers=preflight)
+    assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "https://app.example.org"
+    assert "prefer" in r.headers["access-control-allow-headers"].lower()
+    r = app.get(
+        js("medical_notes", ("select", "id")),
+        headers=headers(coder, Prefer="count=exact") | {"Origin": "https://app.example.org"},
+    )
+    assert r.headers["access-control-allow-origin"] == "https://app.example.org"
+    assert "Content-Range" in r.headers["access-control-expose-headers"]
+    # another origin, and our own API: no CORS
+    r = app.options(js("medical_notes"), headers=preflight | {"Origin": "https://evil.example"})
+    assert r.status_code == 400 and "access-control-allow-origin" not in r.headers
+    r = app.get("/cases", headers=coder.auth | {"Origin": "https://app.example.org"})
+    assert "access-control-allow-origin" not in r.headers

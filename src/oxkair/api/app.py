@@ -58,7 +58,7 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
     app.include_router(profile.router)
     app.include_router(providers.router)
     app.include_router(members.router)
-    rest.install(app)  # /rest/v1: PostgREST's wire format (docs/supabase-compat.md)
+    rest.install(app, settings)  # /rest/v1: PostgREST's wire format (docs/supabase-compat.md)
     app.include_router(web.router)
     return app
 
