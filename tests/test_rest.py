@@ -908,3 +908,74 @@ def test_cors_for_configured_origins_only(
     assert r.status_code == 400 and "access-control-allow-origin" not in r.headers
     r = app.get("/cases", headers=coder.auth | {"Origin": "https://app.example.org"})
     assert "access-control-allow-origin" not in r.headers
+
+
+def test_a_providers_day_and_the_audit_trail(
+    case_client: TestClient,
+    tenants: dict[str, Tenant],
+    cases: dict[str, list[dict[str, Any]]],
+    server: LocalServer,
+) -> None:
+    """The assigned provider edits the case under review through /rest/v1; the audit trail records
+    the change as theirs, and the PHI access log their read; the other institution's provider and
+    the creator (the case is not theirs to edit now) change nothing."""
+    a, b = tenants["A"].members, tenants["B"].members
+    case = cases["A"][0]  # with provider A for review
+    url = js("medical_notes", ("id", f"eq.{case['id']}"), ("select", "id,bedside_notes,status"))
+    for intruder in (b["provider"], a["provider2"], a["coder"]):
+        r = case_client.patch(
+            url,
+            content=json.dumps({"bedside_notes": "tampered"}),
+            headers=write_headers(intruder, "return=representation"),
+        )
+        assert r.status_code == 200 and r.json() == [], (intruder.category, r.text)
+    r = case_client.patch(
+        url,
+        content=json.dumps({"bedside_notes": "reviewed"}),
+        headers=write_headers(a["provider"], "return=representation"),
+    )
+    assert r.json() == [{"id": case["id"], "bedside_notes": "reviewed", "status": "PENDING_PROVIDER_REVIEW"}]
+    with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT action, actor_user_id::text, db_role FROM audit.log"
+            " WHERE table_name = 'public.medical_notes' AND row_id = %s AND action = 'UPDATE'"
+            " ORDER BY at DESC, seq DESC LIMIT 1",
+            [case["id"]],
+        ).fetchone()
+        assert row == ("UPDATE", a["provider"].id, "oxkair_authenticated")
+        notes = conn.execute(
+            "SELECT bedside_notes FROM public.medical_notes WHERE id = %s", [case["id"]]
+        ).fetchone()
+        assert notes == ("reviewed",)
+    assert access_log(server, a["provider"].id)[-1]["row_ids"] == [case["id"]]
+    # their own profile and settings
+    r = case_client.patch(
+        js("profiles", ("id", f"eq.{a['provider'].id}"), ("select", "first_name,npi")),
+        content=json.dumps({"npi": "1234567890"}),
+        headers=write_headers(a["provider"], "return=representation"),
+    )
+    assert r.json() == [{"first_name": "ProviderA", "npi": "1234567890"}]
+    r = case_client.patch(
+        js("profiles", ("id", f"eq.{a['provider'].id}")),
+        content=json.dumps({"user_category": "Medical Coder"}),
+        headers=write_headers(a["provider"]),
+    )
+    error(r, 403, "42501")  # column grants: the category is fixed at signup
+    r = case_client.post(
+        js("user_settings", ("select", "theme")),
+        content=json.dumps({"id": a["provider"].id, "theme": "dark"}),
+        headers=write_headers(
+            a["provider"], "return=representation", Accept="application/vnd.pgrst.object+json"
+        ),
+    )
+    error(r, 409, "23505")  # signup made the row: a plain insert is a duplicate; an upsert is not
+    r = case_client.post(
+        js("user_settings", ("select", "theme"), ("on_conflict", "id")),
+        content=json.dumps({"id": a["provider"].id, "theme": "dark"}),
+        headers=write_headers(
+            a["provider"],
+            "resolution=merge-duplicates,return=representation",
+            Accept="application/vnd.pgrst.object+json",
+        ),
+    )
+    assert r.status_code == 201 and r.json() == {"theme": "dark"}
