@@ -27,9 +27,23 @@ from tests.fixtures.cases import Member, Tenant, create_case, send_to_provider
 APIKEY = "test-anon-key"  # what the deployment's anon key is, /rest/v1 grants it nothing
 
 
+def _form(text: str) -> str:
+    """The application/x-www-form-urlencoded serializer of the URL standard, which URLSearchParams
+    (and so supabase-js) uses: alphanumerics and *-._ as they are, space as +, the rest %XX."""
+    return "".join(
+        chr(b)
+        if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "*-._")
+        else "+"
+        if b == 0x20
+        else f"%{b:02X}"
+        for b in text.encode()
+    )
+
+
 def js(table: str, *params: tuple[str, str]) -> str:
-    """The URL supabase-js builds (url.searchParams.append/set: form encoding)."""
-    return f"/rest/v1/{table}" + ("?" + urlencode(list(params)) if params else "")
+    """The URL supabase-js builds (url.searchParams.append/set)."""
+    query = "&".join(f"{_form(k)}={_form(v)}" for k, v in params)
+    return f"/rest/v1/{table}" + (f"?{query}" if query else "")
 
 
 def headers(member: Member | None = None, **extra: str) -> dict[str, str]:
