@@ -49,8 +49,10 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
     problems.install(app)
     app.add_middleware(SecurityMiddleware, max_body=settings.oxkair_max_body_bytes)
 
-    # The worklist is the busiest route: routing tries routers in this order.
+    # The worklist is the busiest route, then supabase-js's /rest/v1 (PostgREST's wire format,
+    # docs/supabase-compat.md): routing tries routers in this order.
     app.include_router(cases.router)
+    rest.install(app, settings)
     app.include_router(health.router)
     app.include_router(jwks.router)
     app.include_router(auth.router)
@@ -58,7 +60,6 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
     app.include_router(profile.router)
     app.include_router(providers.router)
     app.include_router(members.router)
-    rest.install(app, settings)  # /rest/v1: PostgREST's wire format (docs/supabase-compat.md)
     app.include_router(web.router)
     return app
 
