@@ -96,8 +96,9 @@ class Builder:
         for arrow, key in fld.path:
             if kind not in ("json", "jsonb"):
                 raise RestError(400, "42883", f"operator does not exist: {kind} {arrow} unknown")
-            out = sql.SQL("({} {} {})").format(out, sql.SQL(arrow),
-                                               self.param(int(key)) if key.isdigit() else self.param(key))
+            index = (sql.SQL("{}::integer").format(self.param(int(key))) if key.isdigit()
+                     else sql.SQL("{}::text").format(self.param(key)))
+            out = sql.SQL("({} {} {})").format(out, sql.SQL(arrow), index)
             kind = "text" if arrow == "->>" else "jsonb"
         if fld.cast:
             cast = {"int": "integer", "bool": "boolean"}.get(fld.cast, fld.cast)
