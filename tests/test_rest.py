@@ -762,6 +762,7 @@ def test_nesting_is_bounded(case_client: TestClient, tenants: dict[str, Tenant])
         ("medical_notes", {"case_number": "; drop"}, "case_number"),
         ("user_settings", {"theme": "neon"}, "theme"),
         ("profiles", {"npi": "12"}, "npi"),
+        ("profiles", {"last_name": None}, "last_name"),
     ],
 )
 def test_the_apis_value_rules_apply(

@@ -24,6 +24,11 @@ _MODELS: dict[str, type[BaseModel]] = {
 }
 
 
+_RULE = "the request breaks a rule of the data"
+# Columns that, once set, PATCH /me/profile does not let a user empty either.
+_REQUIRED = {"profiles": ("first_name", "last_name")}
+
+
 def check(table: str, rows: list[dict[str, Any]]) -> None:
     """400 (23514, as a refused CHECK) naming each bad field and why, never its value."""
     model = _MODELS.get(table)
@@ -31,6 +36,9 @@ def check(table: str, rows: list[dict[str, Any]]) -> None:
         return
     known = model.model_fields
     for row in rows:
+        for name in _REQUIRED.get(table, ()):
+            if name in row and row[name] is None:
+                raise RestError(400, "23514", _RULE, f"{name}: This is required.")
         values = {k: v for k, v in row.items() if k in known}
         try:
             model.model_validate(values)
@@ -39,4 +47,4 @@ def check(table: str, rows: list[dict[str, Any]]) -> None:
             errors = field_errors(e for e in exc.errors() if e["type"] != "missing")
             if errors:
                 details = "; ".join(f"{e['field']}: {e['msg']}" for e in errors)
-                raise RestError(400, "23514", "the request breaks a rule of the data", details) from exc
+                raise RestError(400, "23514", _RULE, details) from exc
