@@ -38,6 +38,7 @@ def test_select() -> None:
         Column(Field("summary_data", (("->", "0"),), "text"), "n"),
     ]
     assert parse_select('"mrn"') == [Column(Field("mrn"))]
+    assert parse_select("id, mrn") == [Column(Field("id")), Column(Field("mrn"))]
 
 
 @pytest.mark.parametrize(
@@ -93,6 +94,11 @@ def test_logic_trees_and_paths() -> None:
         Logic("or", False, (Filter(Field("name"), False, "eq", "x"),)),
         Filter(Field("name"), False, "eq", "y"),
     ]
+    # supabase-js passes .or('a.eq.1, b.eq.2') as written: spaces after commas are allowed
+    assert parse_query([("or", "(a.eq.1, b.eq.2)")]).filters[()] == [
+        Logic("or", False, (Filter(Field("a"), False, "eq", "1"), Filter(Field("b"), False, "eq", "2")))
+    ]
+    assert parse_query([("on_conflict", "id, case_number")]).on_conflict == ["id", "case_number"]
     with pytest.raises(RestError):
         parse_query([("or", "(id.in.1,2)")])
     with pytest.raises(RestError):

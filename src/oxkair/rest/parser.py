@@ -121,6 +121,14 @@ class _Cursor:
             return True
         return False
 
+    def lexeme(self, s: str) -> bool:
+        """`s` and the spaces after it (PostgREST's `lexeme` around commas and parentheses)."""
+        if not self.take(s):
+            return False
+        while self.peek(" "):
+            self.pos += 1
+        return True
+
     def expect(self, s: str, expecting: str | None = None) -> None:
         if not self.take(s):
             raise self.fail(expecting or f'"{s}"')
@@ -180,7 +188,7 @@ def parse_select(text: str) -> list[Item]:
 
 def _items(cur: _Cursor) -> list[Item]:
     items = [_item(cur)]
-    while cur.take(","):
+    while cur.lexeme(","):
         items.append(_item(cur))
     return items
 
@@ -314,7 +322,8 @@ def parse_logic(op: str, negate: bool, text: str) -> Logic:
 
 
 def _logic_children(cur: _Cursor) -> tuple[Filter | Logic, ...]:
-    cur.expect("(", '"("')
+    if not cur.lexeme("("):
+        raise cur.fail('"("')
     cur.deeper()
     children: list[Filter | Logic] = []
     while True:
@@ -322,7 +331,8 @@ def _logic_children(cur: _Cursor) -> tuple[Filter | Logic, ...]:
         if cur.take(")"):
             cur.depth -= 1
             return tuple(children)
-        cur.expect(",", '"," or ")"')
+        if not cur.lexeme(","):
+            raise cur.fail('"," or ")"')
 
 
 def _logic_node(cur: _Cursor) -> Filter | Logic:
@@ -365,7 +375,7 @@ def parse_order(text: str) -> list[OrderTerm]:
 def parse_columns(what: str, text: str) -> list[str]:
     cur = _Cursor(what, text)
     names = [cur.ident()]
-    while cur.take(","):
+    while cur.lexeme(","):
         names.append(cur.ident())
     if not cur.done():
         raise cur.fail('"," or end of input')
