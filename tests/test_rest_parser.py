@@ -4,7 +4,10 @@ supabase-js sends); refusals are PGRST100 with PostgREST's wording."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from oxkair.rest import builder
 from oxkair.rest.errors import RestError
 from oxkair.rest.parser import (
     Column,
@@ -135,3 +138,98 @@ def test_order_range_columns_prefer() -> None:
     assert (p.resolution, p.count, p.return_) == ("merge-duplicates", "exact", "representation")
     q = parse_query([("q", "mayo"), ("max_results", "5"), ("name", "eq.x")], rpc=True)
     assert q.rpc_args == {"q": "mayo", "max_results": "5"} and len(q.filters[()]) == 1
+
+
+_ALPHABET = "abcdeimnorst_*,.:!()\"\\->{} 0123456789;'%"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    select=st.text(_ALPHABET, max_size=40),
+    key=st.text(_ALPHABET, max_size=15),
+    value=st.text(_ALPHABET, max_size=30),
+    order=st.text(_ALPHABET, max_size=25),
+)
+def test_any_input_parses_or_is_refused_as_postgrest_would(
+    select: str, key: str, value: str, order: str
+) -> None:
+    """Whatever a client sends, the answer is a statement or a PostgREST error: never a crash (a 500)."""
+    params = [("select", select), (key or "mrn", value), ("order", order)]
+    try:
+        query = parse_query(params)
+        builder.read(
+            "medical_notes", query, limit=10, offset=0, count=True, endpoint="GET /rest/v1/medical_notes"
+        )
+    except RestError as exc:
+        assert exc.status in (300, 400, 404) and exc.code
+
+
+_SELECT_TOKENS = [
+    "id",
+    "mrn",
+    "status",
+    "*",
+    "institutions(",
+    "profiles(",
+    "medical_notes(",
+    ")",
+    ",",
+    "a:",
+    "!inner",
+    "!fk_profiles_institution",
+    "->",
+    "->>",
+    "k",
+    "0",
+    "::text",
+    "::jsonb",
+    "summary_data",
+    "name",
+    "(",
+]
+_FILTER_TOKENS = [
+    "eq.",
+    "neq.",
+    "in.(",
+    "not.",
+    "is.",
+    "null",
+    "like(any).{",
+    "}",
+    "*",
+    ",",
+    ")",
+    "(",
+    '"',
+    "x",
+    "1",
+    "or(",
+    "and(",
+    "mrn.",
+    "id.",
+    "gt.",
+    "isdistinct.",
+    "match.",
+    ".",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    select=st.lists(st.sampled_from(_SELECT_TOKENS), max_size=12).map("".join),
+    key=st.sampled_from(
+        ["mrn", "or", "not.or", "institutions.name", "institutions.or", "summary_data->>k", "id"]
+    ),
+    value=st.lists(st.sampled_from(_FILTER_TOKENS), max_size=10).map("".join),
+    order=st.lists(
+        st.sampled_from(["mrn", ".desc", ".nullslast", ",", "institutions(name)", "id", ".asc"]), max_size=6
+    ).map("".join),
+)
+def test_near_valid_input_builds_or_is_refused(select: str, key: str, value: str, order: str) -> None:
+    params = [("select", select), (key, value), ("order", order), ("institutions.limit", "1")]
+    try:
+        query = parse_query(params)
+        for table in ("medical_notes", "institutions"):
+            builder.read(table, query, limit=10, offset=0, count=True, endpoint=f"GET /rest/v1/{table}")
+    except RestError as exc:
+        assert exc.status in (300, 400, 404) and exc.code
