@@ -9,10 +9,12 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
+import hypothesis
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
+from hypothesis import strategies as st
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
@@ -994,3 +996,75 @@ def test_a_providers_day_and_the_audit_trail(
         ),
     )
     assert r.status_code == 201 and r.json() == {"theme": "dark"}
+
+
+_VALUES = [
+    "eq.MRN-A1",
+    "in.(MRN-A0,MRN-A2)",
+    "gt.2020-01-01",
+    "is.null",
+    "not.is.null",
+    "like.*A*",
+    "eq.abc",
+    "gte.1",
+    "isdistinct.x",
+    "match.[",
+    "imatch.^m",
+    "like(any).{a,b}",
+    "eq.{}",
+    "in.()",
+    "eq.\x01",
+]
+_KEYS = [
+    "mrn",
+    "id",
+    "created_at",
+    "status",
+    "summary_data->>k",
+    "summary_data->k",
+    "billable_notes",
+    "date_of_service",
+    "institutions.name",
+    "mrn::date",
+    "summary_data::integer",
+    "provider_user_id",
+]
+_SELECTS = [
+    "*",
+    "id,mrn",
+    "id::text,institutions(*)",
+    "x:summary_data->a->>b",
+    "mrn::integer",
+    "*,institutions!inner(id)",
+    "billable_notes,ai_raw_output->0",
+    "institutions(name,profiles(first_name))",
+]
+
+
+@hypothesis.settings(
+    max_examples=80, deadline=None, suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture]
+)
+@hypothesis.given(
+    select=st.sampled_from(_SELECTS),
+    key=st.sampled_from(_KEYS),
+    value=st.sampled_from(_VALUES),
+    order=st.sampled_from(["", "mrn.desc", "institutions(name).asc", "summary_data->>k.nullsfirst"]),
+    prefer=st.sampled_from(["", "count=exact"]),
+)
+def test_no_query_is_a_server_error(
+    case_client: TestClient,
+    tenants: dict[str, Tenant],
+    select: str,
+    key: str,
+    value: str,
+    order: str,
+    prefer: str,
+) -> None:
+    """Whatever the combination, the database's refusal is relayed as a client error, never a 500."""
+    params = [("select", select), (key, value)] + ([("order", order)] if order else [])
+    r = case_client.get(
+        js("medical_notes", *params), headers=headers(tenants["A"].members["coder"], Prefer=prefer)
+    )
+    assert r.status_code < 500, (params, r.text)
+    if r.status_code >= 400:
+        assert set(r.json()) == {"code", "message", "details", "hint"}
