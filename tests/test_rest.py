@@ -345,6 +345,20 @@ def test_rpc(case_client: TestClient, tenants: dict[str, Tenant]) -> None:
     error(
         case_client.post("/rest/v1/rpc/pg_sleep", content="{}", headers=write_headers(None)), 404, "PGRST202"
     )
+    # the Providers of one's institution: supabase.rpc('institution_providers').select('id, name')
+    a = tenants["A"].members
+    r = case_client.post(
+        js("rpc/institution_providers", ("select", "id,name"), ("order", "name.desc")),
+        content="{}",
+        headers=write_headers(a["coder"]),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json() == [
+        {"id": a["provider"].id, "name": "ProviderA Tester"},
+        {"id": a["provider2"].id, "name": "Provider2A Tester"},
+    ]
+    r = case_client.post("/rest/v1/rpc/institution_providers", content="{}", headers=write_headers(None))
+    error(r, 401, "42501")
 
 
 # ───────────────────────────────────────────────────────────── attacks

@@ -98,4 +98,8 @@ FUNCTIONS: dict[str, Function] = {
                                     {"id": "uuid", "name": "text", "score": "real"}),
     "suggest_institutions": Function("suggest_institutions", {"email": "text"}, ("email",),
                                      {"id": "uuid", "name": "text"}),
+    # The verified Providers of the caller's institution (id, name, category: nothing else of their
+    # profiles, which RLS keeps to their owners), for the "send to provider" list.
+    "institution_providers": Function("institution_providers", {}, (),
+                                      {"id": "uuid", "name": "text", "user_category": "text"}),
 }
