@@ -117,6 +117,8 @@
 -- │     USING true
 -- │ public.institutions · Trusted functions read institutions · SELECT · oxkair_definer
 -- │     USING true
+-- │ public.institutions · Users read their own institution · SELECT · oxkair_authenticated
+-- │     USING (id = ( SELECT app.current_institution_id() AS current_institution_id))
 -- │ public.medical_notes · Backups read every row · SELECT · oxkair_backup
 -- │     USING true
 -- │ public.medical_notes · Emergency access reads every case, each read audited · SELECT · oxkair_break_glass
@@ -5954,6 +5956,12 @@ CREATE POLICY "Trusted functions record membership decisions" ON public.profiles
 CREATE POLICY "Users create their own settings" ON public.user_settings FOR INSERT TO oxkair_authenticated WITH CHECK ((id = ( SELECT auth.uid() AS uid)));
 
 --
+-- Name: institutions Users read their own institution; Type: POLICY; Schema: public; Owner: oxkair_owner
+--
+
+CREATE POLICY "Users read their own institution" ON public.institutions FOR SELECT TO oxkair_authenticated USING ((id = ( SELECT app.current_institution_id() AS current_institution_id)));
+
+--
 -- Name: profiles Users read their own profile; Type: POLICY; Schema: public; Owner: oxkair_owner
 --
 
@@ -7169,6 +7177,30 @@ GRANT SELECT ON TABLE oxkair_meta.yoyo_lock TO oxkair_backup;
 GRANT SELECT ON TABLE public.institutions TO oxkair_backup;
 GRANT SELECT ON TABLE public.institutions TO oxkair_definer;
 GRANT SELECT,INSERT ON TABLE public.institutions TO oxkair_migrator;
+
+--
+-- Name: COLUMN institutions.id; Type: ACL; Schema: public; Owner: oxkair_owner
+--
+
+GRANT SELECT(id) ON TABLE public.institutions TO oxkair_authenticated;
+
+--
+-- Name: COLUMN institutions.name; Type: ACL; Schema: public; Owner: oxkair_owner
+--
+
+GRANT SELECT(name) ON TABLE public.institutions TO oxkair_authenticated;
+
+--
+-- Name: COLUMN institutions.created_at; Type: ACL; Schema: public; Owner: oxkair_owner
+--
+
+GRANT SELECT(created_at) ON TABLE public.institutions TO oxkair_authenticated;
+
+--
+-- Name: COLUMN institutions.updated_at; Type: ACL; Schema: public; Owner: oxkair_owner
+--
+
+GRANT SELECT(updated_at) ON TABLE public.institutions TO oxkair_authenticated;
 
 --
 -- Name: TABLE medical_notes; Type: ACL; Schema: public; Owner: oxkair_owner

@@ -22,6 +22,7 @@ BENCHES = {
     "rls_overhead.py": "ratio RLS / plain",
     "audit_overhead.py": "ratio",
     "api.py": "throughput ratio",
+    "rest.py": "throughput ratio REST / direct",
     "auth.py": "ratio auth/bare",
     "backup.py": "ratio (create + verify) / pg_dump",
     "migrate.py": "peak RSS",
