@@ -225,8 +225,8 @@ def prune(
 @app.command("check")
 def check(as_json: Annotated[bool, typer.Option("--json", help="machine-readable report")] = False) -> None:
     """HIPAA 164.312 controls of the configured server, with evidence; exit 1 on any fail."""
+    from oxkair.compliance import SAFEGUARDS, run_checks
     from oxkair.db.connect import connect
-    from oxkair.ops.check import SAFEGUARDS, run_checks
     from oxkair.target import admin_params
 
     settings = _settings()
