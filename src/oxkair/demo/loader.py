@@ -10,6 +10,7 @@ from uuid import UUID
 
 from psycopg import Connection
 
+from oxkair.api.models import STATUSES
 from oxkair.auth.outbox import render
 from oxkair.auth.passwords import hash_password
 from oxkair.auth.sessions import token_hash
@@ -37,7 +38,7 @@ NOTES = [
     "Discharged home in stable condition; follow up with primary care in one week.",
 ]
 INSURERS = ["Aetna", "Blue Cross Blue Shield", "Cigna", "Medicare", "Medicaid", "UnitedHealthcare"]
-STATUS_PLAN = ["INCOMPLETE", "PENDING_CODER_REVIEW", "PENDING_PROVIDER_REVIEW", "PENDING_BILLING"]
+STATUS_PLAN = list(STATUSES)  # the workflow, in order
 
 
 @dataclass
