@@ -273,6 +273,26 @@ CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA extensions;
 COMMENT ON EXTENSION unaccent IS 'text search dictionary that removes accents';
 
 --
+-- Name: case_insert_rule_broken(text, uuid, uuid, uuid, text, uuid, text, text); Type: FUNCTION; Schema: app; Owner: oxkair_owner
+--
+
+CREATE FUNCTION app.case_insert_rule_broken(p_creator_status text, p_creator_institution uuid, p_institution uuid, p_provider uuid, p_provider_category text, p_provider_institution uuid, p_provider_status text, p_status text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  SELECT CASE
+    WHEN p_creator_status IS DISTINCT FROM 'verified' THEN 'medical_notes_creator_verified'
+    WHEN p_institution IS DISTINCT FROM p_creator_institution THEN 'medical_notes_institution_is_creators'
+    WHEN p_provider IS NOT NULL
+         AND NOT coalesce(p_provider_category = 'Provider' AND p_provider_institution = p_institution
+                          AND p_provider_status = 'verified', false)
+      THEN 'medical_notes_provider_in_institution'
+    WHEN p_status = 'PENDING_PROVIDER_REVIEW' AND p_provider IS NULL THEN 'medical_notes_provider_required'
+  END
+$$;
+
+ALTER FUNCTION app.case_insert_rule_broken(p_creator_status text, p_creator_institution uuid, p_institution uuid, p_provider uuid, p_provider_category text, p_provider_institution uuid, p_provider_status text, p_status text) OWNER TO oxkair_owner;
+
+--
 -- Name: claim_idempotency_key(text, text, bytea); Type: FUNCTION; Schema: app; Owner: oxkair_definer
 --
 
@@ -740,13 +760,38 @@ CREATE FUNCTION app.tg_medical_notes__check_invariants() RETURNS trigger
 DECLARE
   creator_institution uuid;
   creator_status text;
+  provider_category text;
+  provider_institution uuid;
+  provider_status text;
+  broken text;
   old_status text;
 BEGIN
   SELECT p.institution_id, p.verification_status INTO creator_institution, creator_status
     FROM public.profiles p WHERE p.id = NEW.user_id;
 
-  IF TG_OP = 'INSERT' OR NEW.user_id IS DISTINCT FROM OLD.user_id
-     OR NEW.institution_id IS DISTINCT FROM OLD.institution_id THEN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.institution_id IS NULL AND creator_status = 'verified' THEN
+      NEW.institution_id := creator_institution;
+    END IF;
+    SELECT p.user_category, p.institution_id, p.verification_status
+      INTO provider_category, provider_institution, provider_status
+      FROM public.profiles p WHERE p.id = NEW.provider_user_id;
+    broken := app.case_insert_rule_broken(creator_status, creator_institution, NEW.institution_id,
+                                          NEW.provider_user_id, provider_category, provider_institution,
+                                          provider_status, NEW.status);
+    IF broken IS NOT NULL THEN
+      RAISE EXCEPTION '%', CASE broken
+          WHEN 'medical_notes_creator_verified' THEN 'a case is created by a verified member of an institution'
+          WHEN 'medical_notes_institution_is_creators' THEN 'a case belongs to its creator''s institution'
+          WHEN 'medical_notes_provider_in_institution'
+            THEN 'the assigned provider must be a verified Provider of the case''s institution'
+          ELSE 'a case pending provider review needs an assigned provider' END
+        USING ERRCODE = 'check_violation', CONSTRAINT = broken;
+    END IF;
+    RETURN NEW;
+  END IF;
+
+  IF NEW.user_id IS DISTINCT FROM OLD.user_id OR NEW.institution_id IS DISTINCT FROM OLD.institution_id THEN
     IF creator_status IS DISTINCT FROM 'verified' THEN
       RAISE EXCEPTION 'a case is created by a verified member of an institution'
         USING ERRCODE = 'check_violation', CONSTRAINT = 'medical_notes_creator_verified';
@@ -760,8 +805,7 @@ BEGIN
   END IF;
 
   IF NEW.provider_user_id IS NOT NULL AND (
-       TG_OP = 'INSERT'
-       OR NEW.provider_user_id IS DISTINCT FROM OLD.provider_user_id
+       NEW.provider_user_id IS DISTINCT FROM OLD.provider_user_id
        OR NEW.institution_id IS DISTINCT FROM OLD.institution_id) THEN
     IF NOT EXISTS (
       SELECT FROM public.profiles p
@@ -780,7 +824,7 @@ BEGIN
       USING ERRCODE = 'check_violation', CONSTRAINT = 'medical_notes_provider_required';
   END IF;
 
-  IF TG_OP = 'UPDATE' AND NEW.status IS DISTINCT FROM OLD.status THEN
+  IF NEW.status IS DISTINCT FROM OLD.status THEN
     old_status := coalesce(OLD.status, 'INCOMPLETE');
     IF (old_status, NEW.status) NOT IN (
          ('INCOMPLETE', 'PENDING_CODER_REVIEW'),
@@ -811,21 +855,11 @@ DECLARE
   bad_id uuid;
   bad_constraint text;
 BEGIN
-  -- The row trigger's INSERT rules, as what must hold once its fill has happened.
   SELECT v.id, v.broken INTO bad_id, bad_constraint
     FROM (SELECT n.id,
-                 CASE
-                   WHEN c.verification_status IS DISTINCT FROM 'verified'
-                     THEN 'medical_notes_creator_verified'
-                   WHEN n.institution_id IS DISTINCT FROM c.institution_id
-                     THEN 'medical_notes_institution_is_creators'
-                   WHEN n.provider_user_id IS NOT NULL
-                        AND NOT coalesce(p.user_category = 'Provider' AND p.institution_id = n.institution_id
-                                         AND p.verification_status = 'verified', false)
-                     THEN 'medical_notes_provider_in_institution'
-                   WHEN n.status = 'PENDING_PROVIDER_REVIEW' AND n.provider_user_id IS NULL
-                     THEN 'medical_notes_provider_required'
-                 END AS broken
+                 app.case_insert_rule_broken(c.verification_status, c.institution_id, n.institution_id,
+                                             n.provider_user_id, p.user_category, p.institution_id,
+                                             p.verification_status, n.status) AS broken
             FROM inserted n
             LEFT JOIN public.profiles c ON c.id = n.user_id
             LEFT JOIN public.profiles p ON p.id = n.provider_user_id) v
@@ -6113,6 +6147,13 @@ GRANT USAGE ON SCHEMA public TO oxkair_break_glass;
 RESET SESSION AUTHORIZATION;
 GRANT USAGE ON SCHEMA public TO oxkair_backup;
 RESET SESSION AUTHORIZATION;
+
+--
+-- Name: FUNCTION case_insert_rule_broken(p_creator_status text, p_creator_institution uuid, p_institution uuid, p_provider uuid, p_provider_category text, p_provider_institution uuid, p_provider_status text, p_status text); Type: ACL; Schema: app; Owner: oxkair_owner
+--
+
+REVOKE ALL ON FUNCTION app.case_insert_rule_broken(p_creator_status text, p_creator_institution uuid, p_institution uuid, p_provider uuid, p_provider_category text, p_provider_institution uuid, p_provider_status text, p_status text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.case_insert_rule_broken(p_creator_status text, p_creator_institution uuid, p_institution uuid, p_provider uuid, p_provider_category text, p_provider_institution uuid, p_provider_status text, p_status text) TO oxkair_definer;
 
 --
 -- Name: FUNCTION claim_idempotency_key(p_key text, p_endpoint text, p_request_sha256 bytea); Type: ACL; Schema: app; Owner: oxkair_definer

@@ -194,3 +194,10 @@ def test_the_comparison_sees_a_changed_policy_grant_and_trigger(
     finally:
         with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def test_later_migrations_are_numbered_above_the_old_chain() -> None:
+    """So a database carried over from the old chain and the equivalence test's old chain both
+    apply them after it (a `0011_…` would run in the middle of the old chain)."""
+    later = [p.stem for p in MIGRATIONS_DIR.glob("0*.sql") if BASELINE_MARK not in p.stem]
+    assert all(stem > max(OLD_CHAIN_IDS) for stem in later), later
