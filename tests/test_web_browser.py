@@ -416,6 +416,7 @@ def test_case_page_shows_what_a_coder_and_a_provider_need(world: World, new_page
 
     # The provider may edit while reviewing; approving saves first.
     page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login")  # the page goes there itself: a goto now would race it
     sign_in(page, world.base, provider)
     page.goto(f"{world.base}/app/cases/{case['id']}")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
