@@ -22,8 +22,8 @@ BENCHES = {
     "rls_overhead.py": "ratio RLS / plain",
     "audit_overhead.py": "ratio",
     "api.py": "throughput ratio",
-    "auth.py": "ratio auth/bare",
-    "backup.py": "ratio (create + verify) / pg_dump",
+    "auth.py": "no-op request, auth/bare",
+    "backup.py": "backup create + verify",
     "migrate.py": "peak RSS",
 }
 # What `bash scripts/setup.sh` without --dev does not install, and the tests themselves.
