@@ -83,8 +83,8 @@ def bench_verify(settings: Settings, seconds: float) -> None:
     print("access-token verification, one core, ES256 (anchor: a raw P-256 ECDSA verify by cryptography/"
           "OpenSSL, no JWT; timed in alternating batches with the uncached verify):")
     print("  " + figure("uncached: signature + every check, per token", raw, cold, ">= 0.8", "/s"))
-    print("  " + figure("repeated token (verified cache)", raw, hot, ">= 0.8", "/s")
-          + f"  (and >= 10,000 /s: {'met' if hot >= 10_000 else 'MISSED'})")
+    print(f"  {'repeated token (verified cache)':<44} ours {hot:>10,.0f} /s  ({hot / raw:.1f}x the anchor)"
+          f"  target >= 10,000 /s  {'met' if hot >= 10_000 else 'MISSED'}")
 
 
 async def bench_requests(settings: Settings, pool: Any, n: int, token: str) -> None:

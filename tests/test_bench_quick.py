@@ -19,9 +19,9 @@ pytestmark = pytest.mark.slow
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 # Each bench and a line its report must print.
 BENCHES = {
-    "rls_overhead.py": "ratio RLS / plain",
-    "audit_overhead.py": "ratio",
-    "api.py": "throughput ratio",
+    "rls_overhead.py": "worklist mean, RLS / plain",
+    "audit_overhead.py": "update mean, audited / trigger disabled",
+    "api.py": "worklist throughput, API / direct SQL",
     "auth.py": "no-op request, auth/bare",
     "backup.py": "backup create + verify",
     "migrate.py": "peak RSS",
