@@ -61,7 +61,7 @@ def figure(name: str, anchor: float, ours: float, target: str, unit: str = "s") 
     ratio = ours / anchor if anchor else float("inf")
     if not target:
         return (f"{name:<44} anchor {anchor:>10,.2f} {unit}  ours {ours:>10,.2f} {unit}  ratio {ratio:5.2f}"
-                "  (a part; no target of its own)")
+                "  (context; no target of its own)")
     op, bound = target.split()
     met = ratio <= float(bound) if op == "<=" else ratio >= float(bound)
     return (f"{name:<44} anchor {anchor:>10,.2f} {unit}  ours {ours:>10,.2f} {unit}  ratio {ratio:5.2f}"

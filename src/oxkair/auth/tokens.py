@@ -30,6 +30,7 @@ _ES256 = JWSRegistry.algorithms[ALGORITHM]
 _HEADER_CACHE_SIZE = 64
 _SIGNATURE = re.compile(r"[A-Za-z0-9_-]{85}[AQgw]")
 _URLSAFE = bytes.maketrans(b"-_", b"+/")
+_JSON = json.JSONDecoder()  # json.loads without its per-call argument handling
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
@@ -147,7 +148,7 @@ class AccessTokens:
             raise InvalidToken("token signature is not valid")
         try:  # signed text now: a plain decode of it is enough
             payload = parts[1].encode("ascii").translate(_URLSAFE) + b"=" * (-len(parts[1]) % 4)
-            claims = json.loads(binascii.a2b_base64(payload))
+            claims = _JSON.decode(binascii.a2b_base64(payload).decode("utf-8"))
         except (ValueError, UnicodeError) as exc:
             raise InvalidToken("malformed token") from exc
         if not isinstance(claims, dict):
