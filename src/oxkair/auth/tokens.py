@@ -31,6 +31,7 @@ _HEADER_CACHE_SIZE = 64
 _SIGNATURE = re.compile(r"[A-Za-z0-9_-]{85}[AQgw]")
 _URLSAFE = bytes.maketrans(b"-_", b"+/")
 _JSON = json.JSONDecoder()  # json.loads without its per-call argument handling
+_NUMBER = (int, float)  # a tuple: `int | float` builds a new union object at every call
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
@@ -59,13 +60,13 @@ def unverified_header_and_claims(token: str) -> tuple[dict[str, Any], dict[str, 
 
 def check_time_claims(claims: dict[str, Any], now: float) -> None:
     exp, nbf, iat = claims.get("exp"), claims.get("nbf"), claims.get("iat")
-    if not isinstance(exp, int | float) or isinstance(exp, bool):
+    if not isinstance(exp, _NUMBER) or isinstance(exp, bool):
         raise InvalidToken("token has no expiry")
     if exp <= now - LEEWAY_SECONDS:
         raise InvalidToken("token expired")
-    if nbf is not None and (not isinstance(nbf, int | float) or nbf > now + LEEWAY_SECONDS):
+    if nbf is not None and (not isinstance(nbf, _NUMBER) or nbf > now + LEEWAY_SECONDS):
         raise InvalidToken("token not yet valid")
-    if iat is not None and (not isinstance(iat, int | float) or iat > now + LEEWAY_SECONDS):
+    if iat is not None and (not isinstance(iat, _NUMBER) or iat > now + LEEWAY_SECONDS):
         raise InvalidToken("token issued in the future")
 
 
@@ -196,7 +197,7 @@ class AccessTokens:
         # leaked signing key, or a bug, minting a token for 100 years): exp - iat and exp - now
         # are both bounded by the configured lifetime.
         iat, exp, longest = claims.get("iat"), claims["exp"], self.ttl + LEEWAY_SECONDS
-        if not isinstance(iat, int | float) or isinstance(iat, bool):
+        if not isinstance(iat, _NUMBER) or isinstance(iat, bool):
             raise InvalidToken("token has no issue time")
         if exp - iat > longest or exp - now > longest:
             raise InvalidToken("token lifetime longer than this service issues")
