@@ -12,9 +12,8 @@ from typing import Any
 import psycopg
 
 from oxkair.config import Settings
-from oxkair.db import admin_params
 from oxkair.local import LocalServer
-from oxkair.schema.runner import upgrade
+from oxkair.target import ready
 
 
 @contextmanager
@@ -24,8 +23,7 @@ def scratch_server() -> Iterator[LocalServer]:
         home = Path(tmp) / ".oxkair"
         server = LocalServer(home)
         try:  # a start that fails half-way leaves a data dir too
-            server.start()
-            upgrade(admin_params(Settings(oxkair_home=home, _env_file=None)))  # type: ignore[call-arg]
+            ready(Settings(oxkair_home=home, _env_file=None))  # type: ignore[call-arg]
             yield server
         finally:
             server.destroy()

@@ -31,9 +31,10 @@ from oxkair.auth import passwords
 from oxkair.auth.keys import KeyStore
 from oxkair.auth.tokens import AccessTokens
 from oxkair.config import Settings
-from oxkair.db import admin_params, make_pool, role_params
+from oxkair.db import make_pool
 from oxkair.local import LocalServer
 from oxkair.schema.runner import upgrade
+from oxkair.target import admin_params, role_params
 
 PASSWORD = "bench passphrase that is long"  # noqa: S105 - a benchmark account
 

@@ -25,13 +25,13 @@ import psycopg
 
 from _common import figure, loadavg  # bench/ is on sys.path when a bench runs
 from oxkair.config import Settings
-from oxkair.db import admin_params
 from oxkair.local import LocalServer
 from oxkair.ops import backup as ops
 from oxkair.ops.crypto import BackupKey
 from oxkair.ops.pgtools import pg_env, tool
 from oxkair.ops.storage import DirectoryStorage
 from oxkair.schema.runner import upgrade
+from oxkair.target import admin_params
 
 LOAD_SQL = """
 SET session_replication_role = replica;  -- bulk load: no audit or invariant triggers

@@ -117,6 +117,8 @@
 -- │     USING true
 -- │ public.institutions · Trusted functions read institutions · SELECT · oxkair_definer
 -- │     USING true
+-- │ public.institutions · Users read their own institution · SELECT · oxkair_authenticated
+-- │     USING (id = ( SELECT app.current_institution_id() AS current_institution_id))
 -- │ public.medical_notes · Backups read every row · SELECT · oxkair_backup
 -- │     USING true
 -- │ public.medical_notes · Emergency access reads every case, each read audited · SELECT · oxkair_break_glass
@@ -5954,6 +5956,12 @@ CREATE POLICY "Trusted functions record membership decisions" ON public.profiles
 CREATE POLICY "Users create their own settings" ON public.user_settings FOR INSERT TO oxkair_authenticated WITH CHECK ((id = ( SELECT auth.uid() AS uid)));
 
 --
+-- Name: institutions Users read their own institution; Type: POLICY; Schema: public; Owner: oxkair_owner
+--
+
+CREATE POLICY "Users read their own institution" ON public.institutions FOR SELECT TO oxkair_authenticated USING ((id = ( SELECT app.current_institution_id() AS current_institution_id)));
+
+--
 -- Name: profiles Users read their own profile; Type: POLICY; Schema: public; Owner: oxkair_owner
 --
 
@@ -6029,48 +6037,48 @@ ALTER TABLE public.user_settings ENABLE ROW LEVEL SECURITY;
 -- Name: SCHEMA app; Type: ACL; Schema: -; Owner: oxkair_owner
 --
 
-GRANT USAGE ON SCHEMA app TO oxkair_definer;
-GRANT USAGE ON SCHEMA app TO oxkair_authenticated;
 GRANT USAGE ON SCHEMA app TO oxkair_anon;
-GRANT USAGE ON SCHEMA app TO oxkair_migrator;
-GRANT USAGE ON SCHEMA app TO oxkair_break_glass;
+GRANT USAGE ON SCHEMA app TO oxkair_authenticated;
 GRANT USAGE ON SCHEMA app TO oxkair_backup;
+GRANT USAGE ON SCHEMA app TO oxkair_break_glass;
+GRANT USAGE ON SCHEMA app TO oxkair_definer;
+GRANT USAGE ON SCHEMA app TO oxkair_migrator;
 
 --
 -- Name: SCHEMA audit; Type: ACL; Schema: -; Owner: oxkair_owner
 --
 
-GRANT USAGE ON SCHEMA audit TO oxkair_definer;
 GRANT USAGE ON SCHEMA audit TO oxkair_auditor;
-GRANT USAGE ON SCHEMA audit TO oxkair_migrator;
 GRANT USAGE ON SCHEMA audit TO oxkair_backup;
+GRANT USAGE ON SCHEMA audit TO oxkair_definer;
+GRANT USAGE ON SCHEMA audit TO oxkair_migrator;
 
 --
 -- Name: SCHEMA auth; Type: ACL; Schema: -; Owner: oxkair_owner
 --
 
-GRANT USAGE ON SCHEMA auth TO oxkair_definer;
-GRANT USAGE ON SCHEMA auth TO oxkair_authenticated;
 GRANT USAGE ON SCHEMA auth TO oxkair_anon;
-GRANT USAGE ON SCHEMA auth TO oxkair_migrator;
+GRANT USAGE ON SCHEMA auth TO oxkair_authenticated;
 GRANT USAGE ON SCHEMA auth TO oxkair_backup;
+GRANT USAGE ON SCHEMA auth TO oxkair_definer;
+GRANT USAGE ON SCHEMA auth TO oxkair_migrator;
 
 --
 -- Name: SCHEMA extensions; Type: ACL; Schema: -; Owner: oxkair_owner
 --
 
-GRANT USAGE ON SCHEMA extensions TO oxkair_definer;
-GRANT USAGE ON SCHEMA extensions TO oxkair_authenticated;
 GRANT USAGE ON SCHEMA extensions TO oxkair_anon;
-GRANT USAGE ON SCHEMA extensions TO oxkair_migrator;
+GRANT USAGE ON SCHEMA extensions TO oxkair_authenticated;
 GRANT USAGE ON SCHEMA extensions TO oxkair_backup;
+GRANT USAGE ON SCHEMA extensions TO oxkair_definer;
+GRANT USAGE ON SCHEMA extensions TO oxkair_migrator;
 
 --
 -- Name: SCHEMA migration; Type: ACL; Schema: -; Owner: oxkair_owner
 --
 
-GRANT USAGE ON SCHEMA migration TO oxkair_migrator;
 GRANT USAGE ON SCHEMA migration TO oxkair_backup;
+GRANT USAGE ON SCHEMA migration TO oxkair_migrator;
 
 --
 -- Name: SCHEMA migration_stage; Type: ACL; Schema: -; Owner: oxkair_owner
@@ -6329,8 +6337,8 @@ REVOKE ALL ON FUNCTION audit.ensure_partitions(first_year integer, last_year int
 --
 
 REVOKE ALL ON FUNCTION audit.entry_hash(prev_hash bytea, lane smallint, seq bigint, at timestamp with time zone, txid xid8, actor_user_id uuid, db_role text, session_role text, client_addr inet, action text, table_name text, row_id text, old_values jsonb, new_values jsonb, detail jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION audit.entry_hash(prev_hash bytea, lane smallint, seq bigint, at timestamp with time zone, txid xid8, actor_user_id uuid, db_role text, session_role text, client_addr inet, action text, table_name text, row_id text, old_values jsonb, new_values jsonb, detail jsonb) TO oxkair_definer;
 GRANT ALL ON FUNCTION audit.entry_hash(prev_hash bytea, lane smallint, seq bigint, at timestamp with time zone, txid xid8, actor_user_id uuid, db_role text, session_role text, client_addr inet, action text, table_name text, row_id text, old_values jsonb, new_values jsonb, detail jsonb) TO oxkair_auditor;
+GRANT ALL ON FUNCTION audit.entry_hash(prev_hash bytea, lane smallint, seq bigint, at timestamp with time zone, txid xid8, actor_user_id uuid, db_role text, session_role text, client_addr inet, action text, table_name text, row_id text, old_values jsonb, new_values jsonb, detail jsonb) TO oxkair_definer;
 
 --
 -- Name: FUNCTION install_row_change_trigger(p_table regclass, p_never_recorded text[]); Type: ACL; Schema: audit; Owner: oxkair_owner
@@ -6460,11 +6468,11 @@ REVOKE ALL ON FUNCTION auth.insert_profile(p_user_id uuid, p_first_name text, p_
 --
 
 REVOKE ALL ON FUNCTION auth.jwt() FROM PUBLIC;
-GRANT ALL ON FUNCTION auth.jwt() TO oxkair_definer;
-GRANT ALL ON FUNCTION auth.jwt() TO oxkair_authenticated;
 GRANT ALL ON FUNCTION auth.jwt() TO oxkair_anon;
-GRANT ALL ON FUNCTION auth.jwt() TO oxkair_migrator;
+GRANT ALL ON FUNCTION auth.jwt() TO oxkair_authenticated;
 GRANT ALL ON FUNCTION auth.jwt() TO oxkair_break_glass;
+GRANT ALL ON FUNCTION auth.jwt() TO oxkair_definer;
+GRANT ALL ON FUNCTION auth.jwt() TO oxkair_migrator;
 
 --
 -- Name: FUNCTION link_external_user(p_issuer text, p_subject text, p_email text, p_email_verified boolean); Type: ACL; Schema: auth; Owner: oxkair_definer
@@ -6671,11 +6679,11 @@ GRANT ALL ON FUNCTION auth.reset_password(p_token_hash bytea, p_password_hash te
 --
 
 REVOKE ALL ON FUNCTION auth.role() FROM PUBLIC;
-GRANT ALL ON FUNCTION auth.role() TO oxkair_definer;
-GRANT ALL ON FUNCTION auth.role() TO oxkair_authenticated;
 GRANT ALL ON FUNCTION auth.role() TO oxkair_anon;
-GRANT ALL ON FUNCTION auth.role() TO oxkair_migrator;
+GRANT ALL ON FUNCTION auth.role() TO oxkair_authenticated;
 GRANT ALL ON FUNCTION auth.role() TO oxkair_break_glass;
+GRANT ALL ON FUNCTION auth.role() TO oxkair_definer;
+GRANT ALL ON FUNCTION auth.role() TO oxkair_migrator;
 
 --
 -- Name: FUNCTION signup(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_user_category text, p_institution_id uuid, p_npi text, p_phone_number text, p_token_hash bytea, p_token_seconds integer, p_new_subject text, p_new_body text, p_existing_subject text, p_existing_body text); Type: ACL; Schema: auth; Owner: oxkair_definer
@@ -6689,11 +6697,11 @@ GRANT ALL ON FUNCTION auth.signup(p_email text, p_password_hash text, p_first_na
 --
 
 REVOKE ALL ON FUNCTION auth.uid() FROM PUBLIC;
-GRANT ALL ON FUNCTION auth.uid() TO oxkair_definer;
-GRANT ALL ON FUNCTION auth.uid() TO oxkair_authenticated;
 GRANT ALL ON FUNCTION auth.uid() TO oxkair_anon;
-GRANT ALL ON FUNCTION auth.uid() TO oxkair_migrator;
+GRANT ALL ON FUNCTION auth.uid() TO oxkair_authenticated;
 GRANT ALL ON FUNCTION auth.uid() TO oxkair_break_glass;
+GRANT ALL ON FUNCTION auth.uid() TO oxkair_definer;
+GRANT ALL ON FUNCTION auth.uid() TO oxkair_migrator;
 
 --
 -- Name: FUNCTION verify_email(p_token_hash bytea); Type: ACL; Schema: auth; Owner: oxkair_definer
@@ -6804,9 +6812,9 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.idempotency_keys TO oxkair_define
 -- Name: TABLE institution_suffixes; Type: ACL; Schema: app; Owner: oxkair_owner
 --
 
+GRANT INSERT ON TABLE app.institution_suffixes TO oxkair_migrator;
 GRANT SELECT ON TABLE app.institution_suffixes TO oxkair_backup;
 GRANT SELECT ON TABLE app.institution_suffixes TO oxkair_definer;
-GRANT INSERT ON TABLE app.institution_suffixes TO oxkair_migrator;
 
 --
 -- Name: COLUMN institution_suffixes.suffix; Type: ACL; Schema: app; Owner: oxkair_owner
@@ -6824,9 +6832,9 @@ GRANT SELECT(institution_id) ON TABLE app.institution_suffixes TO oxkair_migrato
 -- Name: TABLE institution_words; Type: ACL; Schema: app; Owner: oxkair_owner
 --
 
+GRANT INSERT ON TABLE app.institution_words TO oxkair_migrator;
 GRANT SELECT ON TABLE app.institution_words TO oxkair_backup;
 GRANT SELECT ON TABLE app.institution_words TO oxkair_definer;
-GRANT INSERT ON TABLE app.institution_words TO oxkair_migrator;
 
 --
 -- Name: COLUMN institution_words.word; Type: ACL; Schema: app; Owner: oxkair_owner
@@ -6838,9 +6846,9 @@ GRANT SELECT(word) ON TABLE app.institution_words TO oxkair_migrator;
 -- Name: TABLE chain_head; Type: ACL; Schema: audit; Owner: oxkair_owner
 --
 
-GRANT SELECT,UPDATE ON TABLE audit.chain_head TO oxkair_definer;
 GRANT SELECT ON TABLE audit.chain_head TO oxkair_auditor;
 GRANT SELECT ON TABLE audit.chain_head TO oxkair_backup;
+GRANT SELECT,UPDATE ON TABLE audit.chain_head TO oxkair_definer;
 
 --
 -- Name: TABLE log; Type: ACL; Schema: audit; Owner: oxkair_owner
@@ -7016,36 +7024,36 @@ GRANT SELECT ON TABLE audit.log_y2040 TO oxkair_backup;
 -- Name: TABLE row_change_trigger; Type: ACL; Schema: audit; Owner: oxkair_owner
 --
 
-GRANT SELECT ON TABLE audit.row_change_trigger TO oxkair_backup;
 GRANT SELECT ON TABLE audit.row_change_trigger TO oxkair_auditor;
+GRANT SELECT ON TABLE audit.row_change_trigger TO oxkair_backup;
 
 --
 -- Name: TABLE login_failures; Type: ACL; Schema: auth; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.login_failures TO oxkair_definer;
 GRANT SELECT ON TABLE auth.login_failures TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.login_failures TO oxkair_definer;
 
 --
 -- Name: TABLE mfa_factors; Type: ACL; Schema: auth; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.mfa_factors TO oxkair_definer;
 GRANT SELECT ON TABLE auth.mfa_factors TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.mfa_factors TO oxkair_definer;
 
 --
 -- Name: TABLE one_time_tokens; Type: ACL; Schema: auth; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.one_time_tokens TO oxkair_definer;
 GRANT SELECT ON TABLE auth.one_time_tokens TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.one_time_tokens TO oxkair_definer;
 
 --
 -- Name: TABLE outbox; Type: ACL; Schema: auth; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.outbox TO oxkair_definer;
 GRANT SELECT ON TABLE auth.outbox TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.outbox TO oxkair_definer;
 
 --
 -- Name: SEQUENCE outbox_id_seq; Type: ACL; Schema: auth; Owner: oxkair_owner
@@ -7057,73 +7065,73 @@ GRANT SELECT ON SEQUENCE auth.outbox_id_seq TO oxkair_backup;
 -- Name: TABLE rate_limits; Type: ACL; Schema: auth; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.rate_limits TO oxkair_definer;
 GRANT SELECT ON TABLE auth.rate_limits TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.rate_limits TO oxkair_definer;
 
 --
 -- Name: TABLE recovery_codes; Type: ACL; Schema: auth; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.recovery_codes TO oxkair_definer;
 GRANT SELECT ON TABLE auth.recovery_codes TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.recovery_codes TO oxkair_definer;
 
 --
 -- Name: TABLE refresh_tokens; Type: ACL; Schema: auth; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.refresh_tokens TO oxkair_definer;
 GRANT SELECT ON TABLE auth.refresh_tokens TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.refresh_tokens TO oxkair_definer;
 
 --
 -- Name: TABLE sessions; Type: ACL; Schema: auth; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.sessions TO oxkair_definer;
 GRANT SELECT ON TABLE auth.sessions TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.sessions TO oxkair_definer;
 
 --
 -- Name: TABLE users; Type: ACL; Schema: auth; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,UPDATE ON TABLE auth.users TO oxkair_definer;
 GRANT INSERT,DELETE,UPDATE ON TABLE auth.users TO oxkair_pgaudit;
-GRANT SELECT,INSERT ON TABLE auth.users TO oxkair_migrator;
 GRANT SELECT ON TABLE auth.users TO oxkair_backup;
+GRANT SELECT,INSERT ON TABLE auth.users TO oxkair_migrator;
+GRANT SELECT,INSERT,UPDATE ON TABLE auth.users TO oxkair_definer;
 
 --
 -- Name: TABLE chunks; Type: ACL; Schema: migration; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE migration.chunks TO oxkair_migrator;
 GRANT SELECT ON TABLE migration.chunks TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE migration.chunks TO oxkair_migrator;
 
 --
 -- Name: TABLE flags; Type: ACL; Schema: migration; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE migration.flags TO oxkair_migrator;
 GRANT SELECT ON TABLE migration.flags TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE migration.flags TO oxkair_migrator;
 
 --
 -- Name: TABLE identities; Type: ACL; Schema: migration; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE migration.identities TO oxkair_migrator;
 GRANT SELECT ON TABLE migration.identities TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE migration.identities TO oxkair_migrator;
 
 --
 -- Name: TABLE quarantine; Type: ACL; Schema: migration; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE migration.quarantine TO oxkair_migrator;
 GRANT SELECT ON TABLE migration.quarantine TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE migration.quarantine TO oxkair_migrator;
 
 --
 -- Name: TABLE run_log; Type: ACL; Schema: migration; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE migration.run_log TO oxkair_migrator;
 GRANT SELECT ON TABLE migration.run_log TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE migration.run_log TO oxkair_migrator;
 
 --
 -- Name: SEQUENCE run_log_id_seq; Type: ACL; Schema: migration; Owner: oxkair_owner
@@ -7135,8 +7143,8 @@ GRANT SELECT ON SEQUENCE migration.run_log_id_seq TO oxkair_backup;
 -- Name: TABLE table_state; Type: ACL; Schema: migration; Owner: oxkair_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE migration.table_state TO oxkair_migrator;
 GRANT SELECT ON TABLE migration.table_state TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE migration.table_state TO oxkair_migrator;
 
 --
 -- Name: TABLE _yoyo_log; Type: ACL; Schema: oxkair_meta; Owner: oxkair_owner
@@ -7166,20 +7174,44 @@ GRANT SELECT ON TABLE oxkair_meta.yoyo_lock TO oxkair_backup;
 -- Name: TABLE institutions; Type: ACL; Schema: public; Owner: oxkair_owner
 --
 
+GRANT SELECT ON TABLE public.institutions TO oxkair_backup;
 GRANT SELECT ON TABLE public.institutions TO oxkair_definer;
 GRANT SELECT,INSERT ON TABLE public.institutions TO oxkair_migrator;
-GRANT SELECT ON TABLE public.institutions TO oxkair_backup;
+
+--
+-- Name: COLUMN institutions.id; Type: ACL; Schema: public; Owner: oxkair_owner
+--
+
+GRANT SELECT(id) ON TABLE public.institutions TO oxkair_authenticated;
+
+--
+-- Name: COLUMN institutions.name; Type: ACL; Schema: public; Owner: oxkair_owner
+--
+
+GRANT SELECT(name) ON TABLE public.institutions TO oxkair_authenticated;
+
+--
+-- Name: COLUMN institutions.created_at; Type: ACL; Schema: public; Owner: oxkair_owner
+--
+
+GRANT SELECT(created_at) ON TABLE public.institutions TO oxkair_authenticated;
+
+--
+-- Name: COLUMN institutions.updated_at; Type: ACL; Schema: public; Owner: oxkair_owner
+--
+
+GRANT SELECT(updated_at) ON TABLE public.institutions TO oxkair_authenticated;
 
 --
 -- Name: TABLE medical_notes; Type: ACL; Schema: public; Owner: oxkair_owner
 --
 
-GRANT SELECT ON TABLE public.medical_notes TO oxkair_authenticated;
 GRANT INSERT,DELETE,UPDATE ON TABLE public.medical_notes TO oxkair_pgaudit;
-GRANT SELECT ON TABLE public.medical_notes TO oxkair_break_glass;
-GRANT SELECT,INSERT ON TABLE public.medical_notes TO oxkair_migrator;
+GRANT SELECT ON TABLE public.medical_notes TO oxkair_authenticated;
 GRANT SELECT ON TABLE public.medical_notes TO oxkair_backup;
+GRANT SELECT ON TABLE public.medical_notes TO oxkair_break_glass;
 GRANT SELECT ON TABLE public.medical_notes TO oxkair_definer;
+GRANT SELECT,INSERT ON TABLE public.medical_notes TO oxkair_migrator;
 
 --
 -- Name: COLUMN medical_notes.user_id; Type: ACL; Schema: public; Owner: oxkair_owner
@@ -7305,11 +7337,11 @@ GRANT INSERT(institution_id) ON TABLE public.medical_notes TO oxkair_authenticat
 -- Name: TABLE profiles; Type: ACL; Schema: public; Owner: oxkair_owner
 --
 
-GRANT SELECT ON TABLE public.profiles TO oxkair_authenticated;
-GRANT SELECT,INSERT ON TABLE public.profiles TO oxkair_definer;
 GRANT INSERT,DELETE,UPDATE ON TABLE public.profiles TO oxkair_pgaudit;
-GRANT SELECT,INSERT ON TABLE public.profiles TO oxkair_migrator;
+GRANT SELECT ON TABLE public.profiles TO oxkair_authenticated;
 GRANT SELECT ON TABLE public.profiles TO oxkair_backup;
+GRANT SELECT,INSERT ON TABLE public.profiles TO oxkair_definer;
+GRANT SELECT,INSERT ON TABLE public.profiles TO oxkair_migrator;
 
 --
 -- Name: COLUMN profiles.first_name; Type: ACL; Schema: public; Owner: oxkair_owner
@@ -7351,11 +7383,11 @@ GRANT UPDATE(verification_status) ON TABLE public.profiles TO oxkair_definer;
 -- Name: TABLE user_settings; Type: ACL; Schema: public; Owner: oxkair_owner
 --
 
-GRANT SELECT ON TABLE public.user_settings TO oxkair_authenticated;
 GRANT INSERT,DELETE,UPDATE ON TABLE public.user_settings TO oxkair_pgaudit;
+GRANT SELECT ON TABLE public.user_settings TO oxkair_authenticated;
+GRANT SELECT ON TABLE public.user_settings TO oxkair_backup;
 GRANT SELECT,INSERT ON TABLE public.user_settings TO oxkair_definer;
 GRANT SELECT,INSERT ON TABLE public.user_settings TO oxkair_migrator;
-GRANT SELECT ON TABLE public.user_settings TO oxkair_backup;
 
 --
 -- Name: COLUMN user_settings.id; Type: ACL; Schema: public; Owner: oxkair_owner

@@ -130,8 +130,10 @@ def test_sessions_lists_only_ones_own_and_signing_out_others_spares_this_one(
 
 # ── the functions behind them, as the real roles
 def test_account_functions_act_on_the_caller_only(
-    su: psycopg.Connection[Any], make_account: Callable[..., Account]
+    make_account: Callable[..., Account], su: psycopg.Connection[Any]
 ) -> None:
+    # su after make_account: its transaction (holding an audit lane's head, from logout_others)
+    # is rolled back before the accounts' institution is removed, which writes to the trail too.
     alice, bob = make_account(), make_account()
     hashes = dict(su.execute("SELECT id::text, password_hash FROM auth.users WHERE id = ANY(%s::uuid[])",
                              [[alice.id, bob.id]]).fetchall())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -125,7 +126,6 @@ def test_search_keeps_what_it_found_before_in_the_same_order(su: Any) -> None:
     (migration 0045) are still the first results, in the same order."""
     import random
     import re
-    from importlib.resources import files
 
     from oxkair.demo.names import institutions
 
@@ -133,7 +133,9 @@ def test_search_keeps_what_it_found_before_in_the_same_order(su: Any) -> None:
     with su.cursor().copy("COPY public.institutions (name, email_domains) FROM STDIN") as copy:
         for name, domain in institutions(3000):
             copy.write_row((name, [f"x-{domain}"]))
-    old = files("oxkair.schema").joinpath("migrations/0045_institution_search_row_cost.sql").read_text()
+    # The search before abbreviations, as the pre-release chain defined it.
+    chain = Path(__file__).parent / "fixtures" / "schema_chain_v0"
+    old = (chain / "0045_institution_search_row_cost.sql").read_text()
     body = old[old.index("CREATE OR REPLACE FUNCTION public.search_institutions"):
                old.index("ALTER FUNCTION")]
     su.execute(re.sub(r"public\.search_institutions", "pg_temp.search_institutions_0045", body))

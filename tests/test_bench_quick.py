@@ -22,6 +22,7 @@ BENCHES = {
     "rls_overhead.py": "worklist mean, RLS / plain",
     "audit_overhead.py": "update mean, audited / trigger disabled",
     "api.py": "worklist throughput, API / direct SQL",
+    "rest.py": "throughput ratio REST / direct",
     "auth.py": "no-op request, auth/bare",
     "backup.py": "backup create + verify",
     "migrate.py": "peak RSS",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -38,7 +39,7 @@ def test_tables_fit_a_terminal() -> None:
 
 
 def test_db_upgrade_lists_migrations_in_the_order_applied(capsys: pytest.CaptureFixture[str]) -> None:
-    from oxkair.cli import _print_applied
+    from oxkair.schema.cli import _print_applied
 
     _print_applied(["0001_foundation", "0043_institution_search_suffixes",
                     "0021_migration_institution_search", "0044_institution_search_index_order"])
@@ -53,14 +54,16 @@ def test_db_upgrade_lists_migrations_in_the_order_applied(capsys: pytest.Capture
     assert capsys.readouterr().out == "schema is up to date\n"
 
 
-def test_upgrade_applies_in_number_order_but_for_declared_dependencies() -> None:
+def test_upgrade_applies_in_number_order_but_for_declared_dependencies(tmp_path: Path) -> None:
     from yoyo import read_migrations
     from yoyo.migrations import topological_sort
 
     from oxkair.schema.runner import MIGRATIONS_DIR
 
     order = [m.id for m in topological_sort(read_migrations(str(MIGRATIONS_DIR)))]
-    late = [m for m in order if m.startswith("0021_")]
-    rest = [m for m in order if not m.startswith("0021_")]
-    assert rest == sorted(rest)
-    assert order.index(late[0]) == order.index("0043_institution_search_suffixes") + 1
+    assert order == sorted(order) and order[0] == "0001_baseline_schemas"
+    # A later migration may declare a dependency on a later-numbered one: it goes after it.
+    (tmp_path / "0011_a.sql").write_text("SELECT 1;\n")
+    (tmp_path / "0012_b.sql").write_text("-- depends: 0013_c\nSELECT 1;\n")
+    (tmp_path / "0013_c.sql").write_text("SELECT 1;\n")
+    assert [m.id for m in topological_sort(read_migrations(str(tmp_path)))] == ["0011_a", "0013_c", "0012_b"]

@@ -17,14 +17,14 @@ def test_upgrade_is_idempotent_and_status_is_clean(cli_env: dict[str, str], serv
     assert again.returncode == 0 and "up to date" in again.stdout
     status = _oxkair(cli_env, "db", "status")
     assert status.returncode == 0
-    assert "0001_foundation" in status.stdout and "pending" not in status.stdout
+    assert "0001_baseline_schemas" in status.stdout and "pending" not in status.stdout
 
 
 def test_sql_is_what_a_dba_reviews(cli_env: dict[str, str]) -> None:
     result = _oxkair(cli_env, "db", "sql")
     assert result.returncode == 0
     sql = result.stdout
-    assert sql.index("roles.sql") < sql.index("SET ROLE oxkair_owner") < sql.index("0001_foundation")
+    assert sql.index("roles.sql") < sql.index("SET ROLE oxkair_owner") < sql.index("0001_baseline_schemas")
     assert "CREATE TABLE public.medical_notes" in sql
     # Nothing asks for powers Azure's admin does not have.
     assert not re.search(r"(CREATE|ALTER)\s+(ROLE|USER)[^;]*\b(SUPERUSER|BYPASSRLS)\b", sql, re.I)

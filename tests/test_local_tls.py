@@ -15,9 +15,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from oxkair.compliance import run_checks
 from oxkair.config import Settings
 from oxkair.local import LocalServer
-from oxkair.ops.check import run_checks
 
 pytestmark = pytest.mark.slow
 

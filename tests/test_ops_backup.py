@@ -52,7 +52,7 @@ def _count(server: LocalServer, table: str) -> int:
 def test_manifest_describes_the_backup(made: tuple[DirectoryStorage, Manifest],
                                        backup_key: BackupKey) -> None:
     storage, manifest = made
-    assert manifest.schema_version and "0030_backup_role" in manifest.migrations
+    assert manifest.schema_version and "0010_baseline_backup_access" in manifest.migrations
     assert manifest.server_version.startswith("15")
     assert manifest.key_id == backup_key.key_id
     assert {"auth.users", "public.medical_notes", "audit.chain_head"} <= manifest.tables.keys()

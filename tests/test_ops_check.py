@@ -15,9 +15,9 @@ from typing import Any
 import psycopg
 import pytest
 
+from oxkair.compliance import SAFEGUARDS, Report, run_checks
 from oxkair.config import Settings
 from oxkair.local import LocalServer
-from oxkair.ops.check import SAFEGUARDS, Report, run_checks
 from tests.fixtures.data import make_institution
 
 ALWAYS_UNKNOWN = {"storage.encryption"}  # not visible over SQL on any server

@@ -10,10 +10,11 @@ import psycopg
 import pytest
 from psycopg import Connection
 
+from oxkair.compliance import PHI_TABLES
 from tests.fixtures.data import make_case, make_institution, make_user
 from tests.fixtures.db import acting_as
 
-USER_DATA_TABLES = {"auth.users", "public.profiles", "public.user_settings", "public.medical_notes"}
+USER_DATA_TABLES = set(PHI_TABLES)  # the one list (oxkair.compliance.model)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import psycopg
@@ -113,6 +114,14 @@ def test_profile_name_is_generated_as_in_the_seed(su: psycopg.Connection[Any]) -
                          " WHERE id = '00000000-0000-0000-0000-00000000000a'").fetchone()
         assert got == (expected,)
         su.execute("DELETE FROM public.profiles WHERE id = '00000000-0000-0000-0000-00000000000a'")
+
+
+def test_the_status_list_everything_uses_is_the_check_s(su: psycopg.Connection[Any]) -> None:
+    from oxkair.api.models import STATUS_LABELS, STATUSES
+
+    row = su.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                     " WHERE conname = 'medical_notes_status_check'").fetchone()
+    assert row and re.findall(r"'([A-Z_]+)'::text", row[0]) == list(STATUSES) == list(STATUS_LABELS)
 
 
 def test_check_constraints_match_the_seed(su: psycopg.Connection[Any]) -> None:

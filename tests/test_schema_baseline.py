@@ -22,26 +22,33 @@ APP = ("n.nspname NOT IN ('pg_catalog', 'information_schema', 'oxkair_meta')"
        " AND n.nspname NOT LIKE 'pg_toast%'")
 
 # What the catalog says about every application object, in a form that does not depend on oids.
+# ACLs as sorted lists: the order of their items is the order the grants ran in, not a rule.
+
+
+def _acl(column: str) -> str:
+    return f"(SELECT coalesce(string_agg(x::text, ',' ORDER BY x::text), '') FROM unnest({column}) x)"
+
+
 CATALOG: dict[str, str] = {
     "policies": """SELECT schemaname, tablename, policyname, permissive, roles::text, cmd,
                           coalesce(qual, ''), coalesce(with_check, '')
                      FROM pg_catalog.pg_policies
                     WHERE schemaname NOT IN ('pg_catalog', 'information_schema')""",
     "relations": f"""SELECT n.nspname, c.relname, c.relkind, pg_catalog.pg_get_userbyid(c.relowner),
-                            coalesce(c.relacl::text, ''), c.relrowsecurity, c.relforcerowsecurity,
+                            {_acl('c.relacl')}, c.relrowsecurity, c.relforcerowsecurity,
                             coalesce(c.reloptions::text, ''), c.relispartition
                        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                       WHERE {APP}""",
     "columns": f"""SELECT n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
                           a.attnotnull, coalesce(pg_catalog.pg_get_expr(d.adbin, d.adrelid), ''),
-                          coalesce(a.attacl::text, ''), a.attcompression, a.attgenerated, a.attidentity
+                          {_acl('a.attacl')}, a.attcompression, a.attgenerated, a.attidentity
                      FROM pg_catalog.pg_attribute a
                      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
                      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                      LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
                     WHERE {APP} AND a.attnum > 0 AND NOT a.attisdropped""",
     "functions": f"""SELECT n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid),
-                            pg_catalog.pg_get_userbyid(p.proowner), coalesce(p.proacl::text, ''),
+                            pg_catalog.pg_get_userbyid(p.proowner), {_acl('p.proacl')},
                             p.prosecdef, p.provolatile, coalesce(p.proconfig::text, ''),
                             CASE WHEN p.prokind IN ('f', 'p', 'w')
                                  THEN pg_catalog.pg_get_functiondef(p.oid) ELSE p.prokind::text END
@@ -61,18 +68,18 @@ CATALOG: dict[str, str] = {
                         WHERE {APP}""",
     "indexes": """SELECT schemaname, tablename, indexname, indexdef FROM pg_catalog.pg_indexes
                    WHERE schemaname NOT IN ('pg_catalog', 'information_schema', 'oxkair_meta')""",
-    "schemas": f"""SELECT n.nspname, pg_catalog.pg_get_userbyid(n.nspowner), coalesce(n.nspacl::text, '')
+    "schemas": f"""SELECT n.nspname, pg_catalog.pg_get_userbyid(n.nspowner), {_acl('n.nspacl')}
                      FROM pg_catalog.pg_namespace n WHERE {APP}""",
     "types": f"""SELECT n.nspname, t.typname, t.typtype, pg_catalog.pg_get_userbyid(t.typowner),
-                        coalesce(t.typacl::text, ''),
+                        {_acl('t.typacl')},
                         coalesce((SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
                                     FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid), '')
                    FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
                   WHERE {APP} AND t.typtype IN ('e', 'd', 'c')
                     AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c
                                      WHERE c.oid = t.typrelid AND c.relkind <> 'c')""",
-    "default_privileges": """SELECT pg_catalog.pg_get_userbyid(d.defaclrole), coalesce(n.nspname, ''),
-                                    d.defaclobjtype, d.defaclacl::text
+    "default_privileges": f"""SELECT pg_catalog.pg_get_userbyid(d.defaclrole), coalesce(n.nspname, ''),
+                                    d.defaclobjtype, {_acl('d.defaclacl')}
                                FROM pg_catalog.pg_default_acl d
                                LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace""",
     "extensions": """SELECT e.extname, n.nspname FROM pg_catalog.pg_extension e

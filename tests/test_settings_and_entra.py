@@ -16,9 +16,10 @@ import pytest
 from azure.core.credentials import AccessToken
 
 from oxkair.config import InsecureSettingWarning, Settings
-from oxkair.db import admin_params, make_pool, role_params
+from oxkair.db import make_pool
 from oxkair.db.connect import ENTRA_SCOPE
 from oxkair.local import LocalServer
+from oxkair.target import admin_params, role_params
 
 
 def _settings(**env: Any) -> Settings:

@@ -111,10 +111,20 @@ class Settings(BaseSettings):
     # Default none: the client address is the TCP peer's, so a client cannot pick its own (rate
     # limits, lockouts and the audit trail key on it).
     oxkair_trusted_proxies: str = ""
+    # Supabase-compatible /rest/v1 (docs/supabase-compat.md): the most rows one request reads
+    # (a larger or absent limit is cut to it, as PostgREST's max-rows) or writes (refused above it).
+    oxkair_rest_max_rows: int = Field(default=1000, ge=1, le=100_000)
+    # Origins (comma-separated, e.g. https://app.example.org) whose pages may call /rest/v1 and
+    # /auth/v1 from the browser (CORS). Default none: no cross-origin access.
+    oxkair_cors_origins: str = ""
 
     @property
     def trusted_proxies(self) -> list[str]:
         return [p.strip() for p in self.oxkair_trusted_proxies.split(",") if p.strip()]
+
+    @property
+    def cors_origins(self) -> list[str]:
+        return [o.strip() for o in self.oxkair_cors_origins.split(",") if o.strip()]
 
     @property
     def embedded(self) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from oxkair import web
+from oxkair import rest, web
 from oxkair.api import problems
 from oxkair.api.routes import auth, cases, health, institutions, jwks, members, profile, providers
 from oxkair.api.security import SecurityMiddleware
@@ -25,7 +25,8 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = pool is None
         if own:
-            from oxkair.db import make_pool, role_params
+            from oxkair.db import make_pool
+            from oxkair.target import role_params
 
             app.state.pool = make_pool(role_params(settings, "oxkair_api"),
                                        max_size=settings.oxkair_db_pool_size)
@@ -49,8 +50,10 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
     problems.install(app)
     app.add_middleware(SecurityMiddleware, max_body=settings.oxkair_max_body_bytes)
 
-    # The worklist is the busiest route: routing tries routers in this order.
+    # The worklist is the busiest route, then supabase-js's /rest/v1 (PostgREST's wire format,
+    # docs/supabase-compat.md): routing tries routers in this order.
     app.include_router(cases.router)
+    rest.install(app, settings)
     app.include_router(health.router)
     app.include_router(jwks.router)
     app.include_router(auth.router)

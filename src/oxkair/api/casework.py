@@ -39,7 +39,7 @@ def log_access(conn: Connection[Any], request: Request, ids: list[str]) -> None:
     transaction that read them (it commits before the answer leaves).
 
     The database records only the ids the caller can read, with the user and client address of
-    the transaction's claims and settings (app.log_case_reads, 0054_audit_writers.sql)."""
+    the transaction's claims and settings (app.log_case_reads, 0003_baseline_audit.sql)."""
     if not ids:
         return
     conn.execute("SELECT app.log_case_reads(%s::uuid[], %s)", [ids, endpoint(request)])

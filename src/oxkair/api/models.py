@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-STATUSES = ("INCOMPLETE", "PENDING_CODER_REVIEW", "PENDING_PROVIDER_REVIEW", "PENDING_BILLING")
+# The seed's CHECK on medical_notes.status, in workflow order (tests/test_schema.py compares them);
+# every Python and page use of the list comes from here.
 Status = Literal["INCOMPLETE", "PENDING_CODER_REVIEW", "PENDING_PROVIDER_REVIEW", "PENDING_BILLING"]
+STATUSES: tuple[str, ...] = get_args(Status)
+STATUS_LABELS = {"INCOMPLETE": "Incomplete", "PENDING_CODER_REVIEW": "Pending coder review",
+                 "PENDING_PROVIDER_REVIEW": "Pending provider review", "PENDING_BILLING": "Pending billing"}
 Theme = Literal["light", "dark"]
 NOTE_FIELDS = (
     "operative_notes", "admission_notes", "discharge_notes",

@@ -37,7 +37,7 @@ def rotate_keys_command() -> None:
 
 
 def _owner_connection(settings: Settings) -> Any:
-    from oxkair.db import admin_connection
+    from oxkair.target import admin_connection
 
     return admin_connection(settings, autocommit=True)
 

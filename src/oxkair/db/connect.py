@@ -1,29 +1,22 @@
-"""Connections: the embedded server or Azure (password or Entra token), always TLS."""
+"""Connections and pools, always TLS; with an Entra token on Azure. Which server and login:
+oxkair.target (this layer knows no embedded server)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 from psycopg import Connection
 
 from oxkair.config import Settings
-from oxkair.errors import OxkairError, SetupError
+from oxkair.errors import OxkairError
 
 ENTRA_SCOPE = "https://ossrdbms-aad.database.windows.net/.default"
 
 ConnParams = dict[str, Any]
 
 
-def local_server(settings: Settings) -> Any:
-    from oxkair.local.cluster import LocalServer
-
-    return LocalServer(settings.home, settings.oxkair_local_port, settings.oxkair_local_tls_min_version)
-
-
-def _remote_params(settings: Settings, user: str | None, password: str | None) -> ConnParams:
+def remote_params(settings: Settings, user: str | None, password: str | None) -> ConnParams:
     params: ConnParams = {
         "host": settings.pghost,
         "port": settings.pgport,
@@ -45,24 +38,6 @@ def entra_credential() -> Any:
     from azure.identity import DefaultAzureCredential
 
     return DefaultAzureCredential()
-
-
-def admin_params(settings: Settings) -> ConnParams:
-    """The administrator: runs migrations and operations (PGUSER, or the embedded admin)."""
-    if settings.embedded:
-        return dict(local_server(settings).conninfo("oxkair_admin"))
-    if not settings.pguser:
-        raise SetupError("PGHOST is set but PGUSER is not (see the seed's two connection methods)")
-    return _remote_params(settings, settings.pguser, settings.pgpassword)
-
-
-def role_params(settings: Settings, role: str) -> ConnParams:
-    """A login of the access model (oxkair_api, oxkair_migrator, oxkair_auditor)."""
-    if settings.embedded:
-        return dict(local_server(settings).conninfo(role))
-    if role == "oxkair_api" and settings.oxkair_api_user:
-        return _remote_params(settings, settings.oxkair_api_user, settings.oxkair_api_password)
-    return admin_params(settings)
 
 
 def connect(params: ConnParams, **kwargs: Any) -> Connection[Any]:
@@ -92,11 +67,3 @@ def make_pool(params: ConnParams, *, min_size: int = 1, max_size: int = 10,
         connection_class = EntraConnection
     return ConnectionPool(kwargs=params, connection_class=connection_class,
                           min_size=min_size, max_size=max_size, open=True, **pool_kwargs)
-
-
-@contextmanager
-def admin_connection(settings: Settings, *, autocommit: bool = False) -> Iterator[Connection[Any]]:
-    if settings.embedded:
-        local_server(settings).start()
-    with connect(admin_params(settings), autocommit=autocommit) as conn:
-        yield conn

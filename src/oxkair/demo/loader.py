@@ -10,12 +10,14 @@ from uuid import UUID
 
 from psycopg import Connection
 
+from oxkair.api.models import STATUSES
 from oxkair.auth.outbox import render
 from oxkair.auth.passwords import hash_password
 from oxkair.auth.sessions import token_hash
 from oxkair.config import Settings
-from oxkair.db import admin_params, as_end_user, connect, role_params
+from oxkair.db import as_end_user, connect
 from oxkair.demo.names import institutions
+from oxkair.target import admin_params, role_params
 
 # Printed on purpose: demo data only, never production.
 DEMO_PASSWORD = "oxkair-demo-password"  # noqa: S105
@@ -36,7 +38,7 @@ NOTES = [
     "Discharged home in stable condition; follow up with primary care in one week.",
 ]
 INSURERS = ["Aetna", "Blue Cross Blue Shield", "Cigna", "Medicare", "Medicaid", "UnitedHealthcare"]
-STATUS_PLAN = ["INCOMPLETE", "PENDING_CODER_REVIEW", "PENDING_PROVIDER_REVIEW", "PENDING_BILLING"]
+STATUS_PLAN = list(STATUSES)  # the workflow, in order
 
 
 @dataclass

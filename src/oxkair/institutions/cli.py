@@ -3,7 +3,7 @@
 Administrators then approve or reject pending members of their own institution and name other
 administrators in the API and on the members page; the CLI is for the first one (docs/auth.md).
 Runs as the server's admin (SET ROLE oxkair_owner) through fixed functions of
-0053_verified_membership.sql; each decision is audited there."""
+0005_baseline_membership.sql; each decision is audited there."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ InstitutionOption = Annotated[str, typer.Option("--institution", help="the insti
 
 @contextmanager
 def _owner_connection() -> Iterator[Any]:
-    from oxkair.db import admin_connection
+    from oxkair.target import admin_connection
 
     with admin_connection(cli_settings(), autocommit=True) as conn:
         conn.execute("SET ROLE oxkair_owner")

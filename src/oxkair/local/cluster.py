@@ -417,10 +417,10 @@ log_line_prefix = '%m [%p] %q%u@%d '
                 fh.write(f"\n{include}\n")
 
     def _bootstrap(self) -> None:
-        """Create the Azure-like admin (no superuser) and the login roles of the access model."""
+        """Create the Azure-like admin (no superuser), then the logins of the access model (logins.py)."""
         import psycopg
 
-        from oxkair.schema.runner import apply_roles
+        from oxkair.local.logins import create_logins
 
         with psycopg.connect(**self.superuser_conninfo(), autocommit=True) as conn:
             admin_verifier = conn.pgconn.encrypt_password(
@@ -437,12 +437,7 @@ log_line_prefix = '%m [%p] %q%u@%d '
             conn.execute("REVOKE EXECUTE ON FUNCTION public.pgaudit_ddl_command_end(),"
                          " public.pgaudit_sql_drop() FROM PUBLIC")
         with psycopg.connect(**self.conninfo("oxkair_admin"), autocommit=True) as conn:
-            apply_roles(conn)
-            for role in LOGIN_ROLES[1:]:
-                verifier = conn.pgconn.encrypt_password(
-                    self.password(role).encode(), role.encode(), b"scram-sha-256"
-                ).decode()
-                conn.execute(f"ALTER ROLE {role} LOGIN PASSWORD '{verifier}'")
+            create_logins(conn, LOGIN_ROLES[1:], self.password)
         mark = self.data_dir / BOOTSTRAP_MARK
         mark.write_text("roles created\n")
         self._give(mark, 0o600)

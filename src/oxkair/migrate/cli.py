@@ -42,13 +42,9 @@ def _source(url: str) -> dict[str, Any]:
 
 def _prepare_target(settings: Settings) -> None:
     """The embedded server is started, and the schema upgraded, when needed."""
-    from oxkair.db import admin_params
-    from oxkair.db.connect import local_server
-    from oxkair.schema.runner import upgrade
+    from oxkair.target import ready
 
-    if settings.embedded:
-        local_server(settings).start()
-    upgrade(admin_params(settings))
+    ready(settings)
 
 
 # ───────────────────────────────────────────────────────────── plan

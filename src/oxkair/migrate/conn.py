@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -13,8 +11,9 @@ from psycopg import Connection, sql
 from psycopg.conninfo import conninfo_to_dict
 
 from oxkair.config import WEAK_SSLMODES, Settings
-from oxkair.db import connect, role_params
+from oxkair.db import connect
 from oxkair.errors import OxkairError
+from oxkair.target import role_params
 
 MIGRATOR = "oxkair_migrator"
 # Both sides render values identically, so row hashes of equal rows are equal.
@@ -115,22 +114,3 @@ class ConnPairs:
     def close(self) -> None:
         for conn in self._all:
             conn.close()
-
-
-class KillSwitch:
-    """Test hook: OXKAIR_MIGRATE_TEST_KILL=<point>:<n> SIGKILLs this process at the n-th <point>."""
-
-    def __init__(self) -> None:
-        spec = os.environ.get("OXKAIR_MIGRATE_TEST_KILL", "")
-        point, _, count = spec.partition(":")
-        self.point = point
-        self.remaining = int(count) if count.isdigit() else 0
-        self._lock = threading.Lock()
-
-    def hit(self, point: str) -> None:
-        if not self.point or point != self.point:
-            return
-        with self._lock:
-            self.remaining -= 1
-            if self.remaining <= 0:
-                os.kill(os.getpid(), signal.SIGKILL)

@@ -1,4 +1,5 @@
-"""`oxkair migrate run`: classify, then stream every table chunk by chunk, resumable and idempotent.
+"""`oxkair migrate run`: classify (classify.py), then stream every table chunk by chunk, resumable and
+idempotent; the accounting and report: accounting.py.
 
 A chunk is one target transaction: COPY (binary) from the shared source snapshot into a fresh
 unlogged stage table, INSERT ... SELECT into the target table (its policies, constraints and
@@ -13,25 +14,29 @@ import json
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg import Connection, sql
-from psycopg.types.json import Jsonb
 
 from oxkair.config import Settings
 from oxkair.errors import OxkairError
 from oxkair.migrate import archive as archive_mod
-from oxkair.migrate.conn import ConnPairs, KillSwitch, SourceSnapshot, describe, target_connection
-from oxkair.migrate.plan import classify_table, count_rows, inspect
-from oxkair.migrate.tables import ARCHIVE, REMOVED_TABLES, TABLES, TableSpec
-
-# Secrets of GoTrue never leave the source, not even into the quarantine.
-SECRET_COLUMNS = ["encrypted_password", "confirmation_token", "recovery_token", "email_change_token_new",
-                  "email_change_token_current", "phone_change_token", "reauthentication_token"]
-ARCHIVE_STATE = "archive"
+from oxkair.migrate.accounting import (
+    ARCHIVE_STATE,
+    RunResult,
+    finish_table,
+    table_results,
+    table_states,
+    write_report,
+)
+from oxkair.migrate.classify import classify
+from oxkair.migrate.conn import ConnPairs, SourceSnapshot, describe, target_connection
+from oxkair.migrate.crash_points import KillSwitch
+from oxkair.migrate.plan import count_rows, inspect
+from oxkair.migrate.tables import ARCHIVE, REMOVED_TABLES, TABLES, TableSpec, ident
 
 
 @dataclass
@@ -47,33 +52,6 @@ class RunOptions:
     report_path: Path | None = None
 
 
-@dataclass
-class TableResult:
-    table: str
-    source_rows: int
-    migrated: int
-    quarantined: int
-    excluded: int
-    seconds: float = 0.0
-    content_sha256: str | None = None
-
-    @property
-    def balanced(self) -> bool:
-        return self.source_rows == self.migrated + self.quarantined + self.excluded
-
-
-@dataclass
-class RunResult:
-    tables: list[TableResult] = field(default_factory=list)
-    nothing_to_do: bool = False
-    archive_dir: Path | None = None
-    report_path: Path | None = None
-
-    @property
-    def balanced(self) -> bool:
-        return all(t.balanced for t in self.tables)
-
-
 class Progress:
     """What the CLI shows: a bar per table (rows, rows/s, ETA). No-op by default."""
 
@@ -83,67 +61,9 @@ class Progress:
     def note(self, message: str) -> None: ...
 
 
-def _ident(name: str) -> sql.Identifier:
-    schema, table = name.split(".")
-    return sql.Identifier(schema, table)
-
-
-def _state(tgt: Connection[Any]) -> dict[str, str]:
-    return {str(r[0]): str(r[1]) for r in tgt.execute(
-        "SELECT table_name, phase FROM migration.table_state").fetchall()}
-
-
 def _expected_states(options: RunOptions) -> list[str]:
     names = [t.target for t in TABLES] + list(REMOVED_TABLES)
     return [*names, ARCHIVE_STATE] if options.archive_key else names
-
-
-# ───────────────────────────────────────────────────────────── classification (once per table)
-def _quarantined_ids(tgt: Connection[Any]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for table, source_id in tgt.execute(
-            "SELECT table_name, source_id FROM migration.quarantine WHERE resolved_at IS NULL").fetchall():
-        out.setdefault(str(table), []).append(str(source_id))
-    return out
-
-
-def _chunk_bounds(src: Connection[Any], spec: TableSpec,
-                  chunk_rows: int) -> list[tuple[str | None, str | None]]:
-    schema, table = spec.source.split(".")
-    rows = src.execute(sql.SQL(
-        "SELECT id::text FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM {}) s"
-        " WHERE rn %% %s = 1 ORDER BY id").format(sql.Identifier(schema, table)), [chunk_rows]).fetchall()
-    starts: list[str | None] = [str(r[0]) for r in rows[1:]]
-    los: list[str | None] = [None, *starts]
-    his: list[str | None] = [*starts, None]
-    return list(zip(los, his, strict=True))
-
-
-def classify(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chunk_rows: int) -> None:
-    """Decide the table's quarantine and flags, plan its chunks; one target transaction."""
-    source_rows = count_rows(src, spec.source)
-    rows = classify_table(src, spec, _quarantined_ids(tgt))
-    bad = [r[0] for r in rows if r[1] == "quarantine"]
-    reasons = {r[0]: r[2] for r in rows if r[1] == "quarantine"}
-    schema, table = spec.source.split(".")
-    data = src.execute(sql.SQL("SELECT x.id::text, to_jsonb(x) - %s::text[] FROM {} x"
-                               " WHERE x.id::text = ANY(%s::text[])").format(sql.Identifier(schema, table)),
-                       [SECRET_COLUMNS, bad]).fetchall() if bad else []
-    bounds = _chunk_bounds(src, spec, chunk_rows)
-    with tgt.transaction():
-        tgt.execute("INSERT INTO migration.table_state (table_name, phase, source_rows)"
-                    " VALUES (%s, 'classified', %s)",
-                    [spec.target, source_rows])
-        with tgt.cursor() as cur:
-            cur.executemany("INSERT INTO migration.quarantine (table_name, source_id, reason, row_data)"
-                            " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                            [(spec.target, i, reasons[i], Jsonb(d)) for i, d in data])
-            cur.executemany("INSERT INTO migration.flags (table_name, source_id, reason) VALUES (%s, %s, %s)"
-                            " ON CONFLICT DO NOTHING",
-                            [(spec.target, r[0], r[2]) for r in rows if r[1] == "flag"])
-            cur.executemany("INSERT INTO migration.chunks (table_name, chunk_no, lo, hi)"
-                            " VALUES (%s, %s, %s, %s)",
-                            [(spec.target, n, lo, hi) for n, (lo, hi) in enumerate(bounds)])
 
 
 # ───────────────────────────────────────────────────────────── one chunk
@@ -193,7 +113,7 @@ def _create_stage(tgt: Connection[Any], stage: sql.Identifier, cols: sql.Composa
     """An unlogged table shaped like the target's columns, where rows are neither compressed nor
     moved out of line unless they exceed a page: the target's own TOAST does that work once."""
     tgt.execute(sql.SQL("CREATE UNLOGGED TABLE {} WITH (toast_tuple_target = 8160, autovacuum_enabled = off)"
-                        " AS SELECT {} FROM {} WITH NO DATA").format(stage, cols, _ident(spec.target)))
+                        " AS SELECT {} FROM {} WITH NO DATA").format(stage, cols, ident(spec.target)))
     wide = [str(r[0]) for r in tgt.execute(
         "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND attstorage = 'x'",
         [stage.as_string(tgt)]).fetchall()]
@@ -206,7 +126,7 @@ def _move(tgt: Connection[Any], spec: TableSpec, stage: sql.Identifier, cols: sq
     """INSERT the staged rows; rows the target refuses go to the quarantine, one by one."""
     select = sql.SQL(spec.load_select_sql) if spec.load_select_sql else cols
     insert = sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} s").format(
-        _ident(spec.target), cols, select, stage)
+        ident(spec.target), cols, select, stage)
     try:
         with tgt.transaction():
             return tgt.execute(insert).rowcount
@@ -215,7 +135,7 @@ def _move(tgt: Connection[Any], spec: TableSpec, stage: sql.Identifier, cols: sq
     loaded = 0
     ids = [str(r[0]) for r in tgt.execute(sql.SQL("SELECT id::text FROM {} ORDER BY id").format(stage))]
     one = sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} s WHERE s.id = %s::uuid").format(
-        _ident(spec.target), cols, select, stage)
+        ident(spec.target), cols, select, stage)
     for row_id in ids:
         try:
             with tgt.transaction():
@@ -230,46 +150,6 @@ def _move(tgt: Connection[Any], spec: TableSpec, stage: sql.Identifier, cols: sq
     return loaded
 
 
-# ───────────────────────────────────────────────────────────── finishing a table
-def finish_table(tgt: Connection[Any], spec: TableSpec) -> TableResult:
-    """Check the accounting, hash the content, write the one audit entry; mark done."""
-    with tgt.transaction():
-        row = tgt.execute(
-            "SELECT s.source_rows, s.excluded,"
-            " (SELECT coalesce(sum(c.rows_copied), 0) FROM migration.chunks c"
-            "   WHERE c.table_name = s.table_name),"
-            " (SELECT string_agg(c.content_sha256, '' ORDER BY c.chunk_no) FROM migration.chunks c"
-            "   WHERE c.table_name = s.table_name),"
-            " (SELECT count(*) FROM migration.quarantine q WHERE q.table_name = s.table_name),"
-            " (SELECT coalesce(sum(c.seconds), 0) FROM migration.chunks c WHERE c.table_name = s.table_name)"
-            " FROM migration.table_state s WHERE s.table_name = %s FOR UPDATE", [spec.target]).fetchone()
-        assert row
-        result = TableResult(spec.target, int(row[0]), int(row[2]), int(row[4]), int(row[1]), float(row[5]),
-                             hashlib.sha256((row[3] or "").encode()).hexdigest())
-        tgt.execute("UPDATE migration.table_state SET phase = 'done', migrated = %s, quarantined = %s,"
-                    " content_sha256 = %s, done_at = now() WHERE table_name = %s",
-                    [result.migrated, result.quarantined, result.content_sha256, spec.target])
-        if spec.audited:
-            detail = {"actor": "migration", "source_rows": result.source_rows, "migrated": result.migrated,
-                      "quarantined": result.quarantined, "excluded": result.excluded,
-                      "balanced": result.balanced, "content_sha256": result.content_sha256,
-                      "content_hash_of": "sha256 of the per-chunk sha256 of the binary COPY streams"}
-            tgt.execute("SELECT audit.log_migration('MIGRATION', %s, %s)",
-                        [spec.target, json.dumps(detail)])
-    return result
-
-
-def table_results(tgt: Connection[Any]) -> list[TableResult]:
-    order = [t.target for t in TABLES] + list(REMOVED_TABLES)
-    rows = tgt.execute("SELECT table_name, source_rows, migrated, quarantined, excluded, content_sha256,"
-                       " (SELECT coalesce(sum(c.seconds), 0) FROM migration.chunks c"
-                       "   WHERE c.table_name = s.table_name)"
-                       " FROM migration.table_state s WHERE table_name <> %s", [ARCHIVE_STATE]).fetchall()
-    results = [TableResult(str(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), float(r[6]),
-                           r[5]) for r in rows]
-    return sorted(results, key=lambda t: order.index(t.table) if t.table in order else len(order))
-
-
 # ───────────────────────────────────────────────────────────── the run
 def run(settings: Settings, options: RunOptions, progress: Progress | None = None) -> RunResult:
     """Migrate everything not yet migrated; a rerun after success changes nothing."""
@@ -281,7 +161,7 @@ def run(settings: Settings, options: RunOptions, progress: Progress | None = Non
         if not (locked and locked[0]):
             raise OxkairError("another `oxkair migrate run` is working on this target; wait for it "
                               "(`oxkair migrate status`)")
-        if all(_state(tgt).get(name) == "done" for name in _expected_states(options)):
+        if all(table_states(tgt).get(name) == "done" for name in _expected_states(options)):
             return RunResult(table_results(tgt), nothing_to_do=True)
         snapshot = SourceSnapshot(options.source_params)
         pairs = ConnPairs(snapshot, settings)
@@ -294,7 +174,7 @@ def run(settings: Settings, options: RunOptions, progress: Progress | None = Non
         try:
             _check_source(snapshot.leader)
             archive: Future[str] | None = None
-            if options.archive_key and options.archive_dir and _state(tgt).get(ARCHIVE_STATE) != "done":
+            if options.archive_key and options.archive_dir and table_states(tgt).get(ARCHIVE_STATE) != "done":
                 # The archive only reads the source: it runs beside the copy, on the same snapshot.
                 progress.note(f"archiving removed tables and columns to {options.archive_dir}")
                 archive_reader = snapshot.reader()
@@ -334,7 +214,7 @@ def _check_source(src: Connection[Any]) -> None:
 def _run_table(spec: TableSpec, snapshot: SourceSnapshot, pairs: ConnPairs, tgt: Connection[Any],
                pool: ThreadPoolExecutor, options: RunOptions, progress: Progress, kill: KillSwitch,
                inserting: threading.Semaphore) -> None:
-    state = _state(tgt).get(spec.target)
+    state = table_states(tgt).get(spec.target)
     if state == "done":
         return
     if state is None:
@@ -369,7 +249,7 @@ def _run_table(spec: TableSpec, snapshot: SourceSnapshot, pairs: ConnPairs, tgt:
 def _excluded_tables(src: Connection[Any], tgt: Connection[Any], options: RunOptions,
                      manifest_sha: str | None) -> None:
     """Removed tables are excluded by design: archived (unless --no-archive) and counted."""
-    state = _state(tgt)
+    state = table_states(tgt)
     if manifest_sha and options.archive_key:
         with tgt.transaction():
             tgt.execute("DELETE FROM migration.table_state WHERE table_name = %s", [ARCHIVE_STATE])
@@ -408,19 +288,4 @@ def write_archive(src: Connection[Any], directory: Path, key: bytes, source: str
             kill.hit("archive_file")
     return archive_mod.write_manifest(directory, key, files, source, skipped)
 
-
-def write_report(tgt: Connection[Any], path: Path) -> Path:
-    """The quarantine report: table, id, reason (no row values: they may be PHI)."""
-    import csv
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(["kind", "table", "source_id", "reason"])
-        for row in tgt.execute(
-                "SELECT 'quarantined', table_name, source_id, reason FROM migration.quarantine"
-                " UNION ALL SELECT 'flagged', table_name, source_id, reason FROM migration.flags"
-                " ORDER BY 1 DESC, 2, 3"):
-            out.writerow(row)
-    return path
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from psycopg import Connection, sql
 
+from oxkair.api.models import STATUSES
 from oxkair.migrate.tables import REMOVED_TABLES, REMOVED_VIEWS, TABLES, TableSpec
 
 EXAMPLES = 5
@@ -105,7 +106,7 @@ def classify_table(conn: Connection[Any], spec: TableSpec,
     if spec.classify_sql is None:
         return []
     params = {"bad_users": quarantined.get("auth.users", []),
-              "bad_profiles": quarantined.get("public.profiles", [])}
+              "bad_profiles": quarantined.get("public.profiles", []), "statuses": list(STATUSES)}
     rows = conn.execute(spec.classify_sql, params).fetchall()
     bad = {str(r[0]) for r in rows if r[1] == "quarantine"}
     # A quarantined row is not also flagged: it is not loaded at all.

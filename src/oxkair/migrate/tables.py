@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from psycopg import sql
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -115,3 +117,9 @@ ARCHIVE: tuple[ArchiveItem, ...] = (
                  "is_sso_user", "is_anonymous", "aud", "role")),
 )
 
+
+
+def ident(name: str) -> sql.Identifier:
+    """A schema-qualified table name as an identifier (never interpolated as text)."""
+    schema, table = name.split(".")
+    return sql.Identifier(schema, table)

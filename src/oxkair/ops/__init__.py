@@ -1,4 +1,4 @@
-"""Operations: encrypted backups (create, verify, restore, prune) and the compliance check.
+"""Operations: encrypted backups (create, verify, restore, prune). The compliance check: oxkair.compliance.
 
 The names below load on first use: every `oxkair` command imports this package (for
 ops.pgtools, ops.storage), and only backup commands need the backup machinery (~150 ms of the
@@ -10,8 +10,7 @@ import importlib
 from typing import Any
 
 _WHERE = {"create_backup": "backup", "list_backups": "backup", "prune_backups": "backup",
-          "restore_backup": "backup", "verify_backup": "backup", "run_checks": "check",
-          "BackupKey": "crypto"}
+          "restore_backup": "backup", "verify_backup": "backup", "BackupKey": "crypto"}
 
 __all__ = sorted(_WHERE)
 

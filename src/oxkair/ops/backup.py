@@ -19,7 +19,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from oxkair.config import Settings
-from oxkair.db.connect import ConnParams, admin_params, connect
+from oxkair.db.connect import ConnParams, connect
 from oxkair.errors import OxkairError
 from oxkair.ops.compression import Compressing
 from oxkair.ops.crypto import BackupKey, CorruptBackupError, EncryptingWriter
@@ -38,6 +38,7 @@ from oxkair.ops.pgtools import Progress, pg_env, run_reading, tool, tool_version
 from oxkair.ops.restore import restore_into
 from oxkair.ops.retention import Policy, plan
 from oxkair.ops.storage import Storage
+from oxkair.target import admin_params
 
 DUMP_SUFFIX = ".dump.enc"
 MANIFEST_SUFFIX = ".manifest.json"
@@ -263,7 +264,7 @@ def restore_backup(settings: Settings, storage: Storage, key: BackupKey, target:
                    name: str | None = None, force: bool = False,
                    progress: PhaseProgress | None = None) -> tuple[Manifest, ConnParams]:
     """Restore into a new database or the DSN given; a non-empty one only with `force`."""
-    from oxkair.schema.runner import apply_roles
+    from oxkair.schema.roles import apply_roles
 
     manifest = pick(storage, name)
     manifest.check_signature(key)

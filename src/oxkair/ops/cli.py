@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -45,10 +45,9 @@ def _settings() -> Settings:
 
 
 def _start_embedded(settings: Settings) -> None:
-    if settings.embedded:
-        from oxkair.db.connect import local_server
+    from oxkair.target import start_embedded
 
-        local_server(settings).start()
+    start_embedded(settings)
 
 
 def _key(settings: Settings):  # type: ignore[no-untyped-def]
@@ -95,7 +94,7 @@ def create(to: ToOption = None) -> None:
         # The backup carries the audit trail's anchor of its time (docs/audit.md): a restore can
         # be checked with `oxkair audit verify --anchor` against the same destination.
         from oxkair.audit.anchor import parse_anchor_key, server_label, write_anchor
-        from oxkair.db import admin_connection
+        from oxkair.target import admin_connection
 
         with admin_connection(settings, autocommit=True) as conn:
             name = write_anchor(conn, storage, parse_anchor_key(settings.oxkair_audit_anchor_key),
@@ -148,6 +147,19 @@ def _phase_progress(total: int) -> Iterator[object]:
         yield advance
 
 
+def _open_backup(from_: str | None, name: str | None) -> tuple[Settings, Any, Any, int]:
+    """What restore and verify start from: settings, key, storage, the backup's dump size (for
+    progress); the embedded server started when used."""
+    from oxkair.ops.backup import pick
+    from oxkair.ops.storage import open_storage
+
+    settings = _settings()
+    key = _key(settings)
+    storage = open_storage(from_, settings)
+    _start_embedded(settings)
+    return settings, key, storage, pick(storage, name).dump_bytes
+
+
 @backup_app.command("restore")
 def restore(
     to: Annotated[str, typer.Option("--to", help="`new-db` (a new database on the configured server) "
@@ -158,14 +170,9 @@ def restore(
         "--force", help="replace the contents of a non-empty database")] = False,
 ) -> None:
     """Restore a backup; refuses a non-empty target database unless --force."""
-    from oxkair.ops.backup import pick, restore_backup
-    from oxkair.ops.storage import open_storage
+    from oxkair.ops.backup import restore_backup
 
-    settings = _settings()
-    key = _key(settings)
-    storage = open_storage(from_, settings)
-    _start_embedded(settings)
-    total = pick(storage, name).dump_bytes
+    settings, key, storage, total = _open_backup(from_, name)
     with _phase_progress(total) as advance:
         manifest, params = restore_backup(settings, storage, key, to, name, force, advance)  # type: ignore[arg-type]
     console.print(f"restored {manifest.name} into database {params.get('dbname')} "
@@ -178,14 +185,9 @@ def verify(
     name: Annotated[str | None, typer.Option(help="backup name (default: the newest)")] = None,
 ) -> None:
     """Restore into a scratch database, compare every table's rows and hash with the manifest."""
-    from oxkair.ops.backup import pick, verify_backup
-    from oxkair.ops.storage import open_storage
+    from oxkair.ops.backup import verify_backup
 
-    settings = _settings()
-    key = _key(settings)
-    storage = open_storage(from_, settings)
-    _start_embedded(settings)
-    total = pick(storage, name).dump_bytes
+    settings, key, storage, total = _open_backup(from_, name)
     with _phase_progress(total) as advance:
         result = verify_backup(settings, storage, key, name, advance)  # type: ignore[arg-type]
     if result.problems:
@@ -223,8 +225,9 @@ def prune(
 @app.command("check")
 def check(as_json: Annotated[bool, typer.Option("--json", help="machine-readable report")] = False) -> None:
     """HIPAA 164.312 controls of the configured server, with evidence; exit 1 on any fail."""
-    from oxkair.db.connect import admin_params, connect
-    from oxkair.ops.check import SAFEGUARDS, run_checks
+    from oxkair.compliance import SAFEGUARDS, run_checks
+    from oxkair.db.connect import connect
+    from oxkair.target import admin_params
 
     settings = _settings()
     _start_embedded(settings)

@@ -33,6 +33,21 @@ SELECT schemaname || '.' || tablename, policyname, cmd, array_to_string(roles, '
 _NOISE = re.compile(r"^(-- Dumped (from|by) |\\(un)?restrict |SET |SELECT pg_catalog\.set_config)")
 
 
+def _sorted_grants(lines: list[str]) -> list[str]:
+    """Each run of GRANT lines sorted: pg_dump writes them in the order the grants ran, which
+    says nothing about the schema (a baseline split by area grants in another order)."""
+    out: list[str] = []
+    run: list[str] = []
+    for line in [*lines, ""]:
+        if line.startswith("GRANT "):
+            run.append(line)
+            continue
+        out += sorted(run)
+        run = []
+        out.append(line)
+    return out[:-1]
+
+
 def _policies(params: ConnParams) -> list[tuple[Any, ...]]:
     with psycopg.connect(**params) as conn:
         return list(conn.execute(_POLICIES).fetchall())
@@ -44,7 +59,7 @@ def current_schema(params: ConnParams) -> str:
                           env=pg_env(params), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise OxkairError(f"pg_dump failed: {done.stderr.strip().splitlines()[-1:] or 'no message'}")
-    lines = [ln for ln in done.stdout.splitlines() if not _NOISE.match(ln)]
+    lines = _sorted_grants([ln for ln in done.stdout.splitlines() if not _NOISE.match(ln)])
     dump = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
     policy_lines = ["-- ┌─ Row-level security policies (table · policy · command · roles) ─────────"]
     for table, name, cmd, roles, qual, check in _policies(params):

@@ -15,10 +15,10 @@ from yoyo.connections import parse_uri
 
 from oxkair.db.connect import ConnParams, connect
 from oxkair.errors import OxkairError
+from oxkair.schema.roles import ROLES_SQL, apply_roles
 
 SCHEMA_DIR = Path(str(files("oxkair.schema")))
 MIGRATIONS_DIR = SCHEMA_DIR / "migrations"
-ROLES_SQL = SCHEMA_DIR / "roles.sql"
 META_SCHEMA = "oxkair_meta"  # yoyo's bookkeeping tables, away from the application's schemas
 OWNER = "oxkair_owner"
 
@@ -47,11 +47,6 @@ REBUILD = ("oxkair local stop && rm -rf .oxkair && oxkair db upgrade"
 class MigrationState:
     id: str
     applied: bool
-
-
-def apply_roles(conn: Connection[Any]) -> None:
-    """Create the access model's roles (idempotent). Needs CREATEROLE, never a superuser."""
-    conn.execute(ROLES_SQL.read_text())
 
 
 class _OwnerBackend(PostgresqlPsycopgBackend):  # type: ignore[misc]

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from oxkair.api.models import STATUS_LABELS
 from oxkair.api.problems import Problem
 
 router = APIRouter(include_in_schema=False)
@@ -52,6 +53,7 @@ def _env() -> Environment:
 def render(name: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("nav", NAV)
     context.setdefault("scripts", [])
+    context.setdefault("status_labels", STATUS_LABELS)
     return HTMLResponse(_env().get_template(name).render(**context), status_code=status_code)
 
 

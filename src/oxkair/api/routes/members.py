@@ -1,7 +1,7 @@
 """/institution/members and /institution/admins: an institution's administrators approve or reject
 the people who say they belong to it, and name other administrators (issue 12).
 
-Every check is in the database (0053_verified_membership.sql): the functions act as auth.uid()
+Every check is in the database (0005_baseline_membership.sql): the functions act as auth.uid()
 within the caller's own verified institution only, answer OX403/OX404/OX422 (problem details),
 and record each decision in the audit trail."""
 

@@ -26,7 +26,7 @@ WITH inst AS (
       WHEN n.institution_id IS NOT NULL AND i.id IS NULL
         THEN 'orphaned: institution_id matches no institution'
       WHEN n.status IS NOT NULL
-           AND n.status NOT IN ('INCOMPLETE', 'PENDING_CODER_REVIEW', 'PENDING_PROVIDER_REVIEW', 'PENDING_BILLING')
+           AND n.status <> ALL(%(statuses)s::text[])  -- api/models.py STATUSES (the CHECK's list)
         THEN 'status is outside the CHECK list'
       WHEN coalesce(btrim(n.case_number), '') = '' THEN 'case_number is missing'
       WHEN n.same_case > 1 THEN 'case_number is duplicated (' || n.same_case || ' cases)'

@@ -1,7 +1,7 @@
 -- Runs after every `oxkair db upgrade` that applied a migration (a yoyo post-apply hook, as
 -- oxkair_owner; idempotent): whatever migration added a table, in whatever order the
 -- migrations were applied, oxkair_backup can read every row of it, so a backup never misses
--- data (0030_backup_role.sql explains why a policy, not BYPASSRLS). `oxkair backup create`
+-- data (0010_baseline_backup_access.sql explains why a policy, not BYPASSRLS). `oxkair backup create`
 -- still refuses to run, and `oxkair check` fails backup.readable, if a table escapes this (one
 -- owned by a role oxkair_owner cannot act as).
 

@@ -6,12 +6,8 @@
 
 const store = window.sessionStorage;
 const $ = (sel, root) => (root || document).querySelector(sel);
-const STATUS_LABELS = {
-  INCOMPLETE: "Incomplete",
-  PENDING_CODER_REVIEW: "Pending coder review",
-  PENDING_PROVIDER_REVIEW: "Pending provider review",
-  PENDING_BILLING: "Pending billing",
-};
+// The status labels come with the page (api/models.py STATUS_LABELS: one list for server and pages).
+const STATUS_LABELS = JSON.parse(document.body.dataset.statusLabels);
 const PAGES = {};
 
 // "invalid email or password" → "Invalid email or password."
