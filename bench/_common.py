@@ -55,8 +55,11 @@ def loadavg() -> str:
 def figure(name: str, anchor: float, ours: float, target: str, unit: str = "s") -> str:
     """One figure as every bench prints it: anchor, ours, ratio, target (and whether it is met).
 
-    `target` is the ratio's bound, e.g. "<= 1.3" or ">= 0.8"."""
+    `target` is the ratio's bound, e.g. "<= 1.3" or ">= 0.8"; "" for a part shown for context."""
     ratio = ours / anchor if anchor else float("inf")
+    if not target:
+        return (f"{name:<44} anchor {anchor:>10,.2f} {unit}  ours {ours:>10,.2f} {unit}  ratio {ratio:5.2f}"
+                "  (context; no target of its own)")
     op, bound = target.split()
     met = ratio <= float(bound) if op == "<=" else ratio >= float(bound)
     return (f"{name:<44} anchor {anchor:>10,.2f} {unit}  ours {ours:>10,.2f} {unit}  ratio {ratio:5.2f}"

@@ -19,10 +19,12 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from joserfc import jwt
 from joserfc.jwk import ECKey, KeySet
+from joserfc.jws import JWSRegistry
 
 from oxkair.api import create_app
 from oxkair.api.deps import Db
-from oxkair.auth.keys import KeyStore, rotate_keys
+from oxkair.auth.keys import KeyStore, new_key, rotate_keys
+from oxkair.auth.tokens import AccessTokens, InvalidToken
 from oxkair.config import Settings
 from tests.fixtures.api import Account
 
@@ -342,3 +344,144 @@ def test_production_keys_come_from_settings(api_settings: Settings, tmp_path: Pa
     assert store.signing.kid == key.thumbprint()
     assert set(store.kids) == {key.thumbprint(), old.thumbprint()}
     assert not (tmp_path / "keys").exists()
+
+
+# ── The hand-written JWS parsing around joserfc's ES256 (tokens.AccessTokens.verify): each check
+# jwt.decode made, made again, from the forger's side. No database needed: a key store in memory.
+USER, SESSION = "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"
+
+
+@pytest.fixture()
+def local_tokens() -> AccessTokens:
+    return AccessTokens(KeyStore([new_key()]), "oxkair", "authenticated", 900)
+
+
+def fresh_claims(tokens: AccessTokens) -> dict[str, Any]:
+    return claims_of(tokens.issue(user_id=USER, email="a@b.org", session_id=SESSION, aal="aal1")[0])
+
+
+def raw_sign(tokens: AccessTokens, header: bytes, payload: bytes) -> str:
+    """A compact JWS over exactly these bytes with our real signing key (the worst case)."""
+    signing_input = f"{b64(header)}.{b64(payload)}"
+    alg = JWSRegistry.algorithms["ES256"]
+    return f"{signing_input}.{b64(alg.sign(signing_input.encode(), tokens.keys.signing.key))}"
+
+
+def refused(tokens: AccessTokens, token: str) -> str:
+    with pytest.raises(InvalidToken) as info:
+        tokens.verify(token, use_cache=False)
+    return str(info.value)
+
+
+def test_verify_accepts_our_tokens(local_tokens: AccessTokens) -> None:
+    """Baseline for the tests below: raw_sign with our header shape and claims verifies."""
+    kid = local_tokens.keys.signing.kid
+    payload = json.dumps(fresh_claims(local_tokens)).encode()
+    for header in ({"alg": "ES256", "kid": kid}, {"alg": "ES256", "kid": kid, "typ": "JWT"}):
+        token = raw_sign(local_tokens, json.dumps(header).encode(), payload)
+        assert local_tokens.verify(token, use_cache=False)["sub"] == USER
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [
+        ({"crit": ["exp"], "exp": 1}, "header not accepted"),  # a critical extension we don't know
+        ({"b64": False, "crit": ["b64"]}, "header not accepted"),  # RFC 7797 unencoded payload
+        ({"jku": "https://evil.example/jwks"}, "header not accepted"),
+        ({"jwk": {"kty": "EC"}}, "header not accepted"),
+        ({"typ": "at+jwt"}, "header not accepted"),
+        ({"kid": 7}, "no key id"),
+        ({"kid": None}, "no key id"),
+        ({"alg": "ES384"}, "algorithm not accepted"),
+        ({"alg": "RS256"}, "algorithm not accepted"),
+    ],
+)
+def test_well_signed_token_with_a_foreign_header_is_refused(
+    local_tokens: AccessTokens, extra: dict[str, Any], reason: str
+) -> None:
+    header = {"alg": "ES256", "kid": local_tokens.keys.signing.kid, "typ": "JWT", **extra}
+    payload = json.dumps(fresh_claims(local_tokens)).encode()
+    token = raw_sign(local_tokens, json.dumps(header).encode(), payload)
+    assert reason in refused(local_tokens, token)
+
+
+@pytest.mark.parametrize("payload", [b"[1, 2]", b'"claims"', b"null", b"{not json", b"\xff\xfe"])
+def test_well_signed_payload_that_is_not_a_json_object_is_refused(
+    local_tokens: AccessTokens, payload: bytes
+) -> None:
+    header = json.dumps({"alg": "ES256", "kid": local_tokens.keys.signing.kid}).encode()
+    assert "malformed" in refused(local_tokens, raw_sign(local_tokens, header, payload))
+
+
+@pytest.mark.parametrize("header", [b"[]", b"{not json", b"\xff"])
+def test_header_that_is_not_a_json_object_is_refused(local_tokens: AccessTokens, header: bytes) -> None:
+    token = raw_sign(local_tokens, header, json.dumps(fresh_claims(local_tokens)).encode())
+    assert "malformed" in refused(local_tokens, token)
+
+
+def test_signature_encodings_and_lengths_are_checked(local_tokens: AccessTokens) -> None:
+    token = local_tokens.issue(user_id=USER, email="a@b.org", session_id=SESSION, aal="aal1")[0]
+    h, p, s = token.split(".")
+    raw = base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+    assert len(raw) == 64
+    bad = {
+        "empty": "",
+        "truncated": b64(raw[:63]),
+        "padded": b64(raw + b"\0"),
+        "DER instead of r||s": b64(b"0D\x02 " + raw[:32] + b"\x02 " + raw[32:]),
+        "standard alphabet": base64.b64encode(raw).decode(),
+        "with padding": s + "=" * (-len(s) % 4 or 4),
+        "other key's": b64(JWSRegistry.algorithms["ES256"].sign(f"{h}.{p}".encode(), new_key().key)),
+    }
+    for name, sig in bad.items():
+        assert "signature" in refused(local_tokens, f"{h}.{p}.{sig}"), name
+    for shape in (f"{h}.{p}", f"{h}.{p}.{s}.{s}", f"{h}.{p}.{s}é", "a" * 9000):
+        assert "malformed" in refused(local_tokens, shape)
+
+
+@pytest.mark.parametrize("value", [f"{{{USER}}}", f"urn:uuid:{USER}", USER.replace("-", ""), 1, None, ""])
+def test_subject_and_session_must_be_plain_uuids(local_tokens: AccessTokens, value: Any) -> None:
+    for claim in ("sub", "session_id"):
+        claims = fresh_claims(local_tokens)
+        claims[claim] = value
+        header = json.dumps({"alg": "ES256", "kid": local_tokens.keys.signing.kid}).encode()
+        token = raw_sign(local_tokens, header, json.dumps(claims).encode())
+        assert "subject or session" in refused(local_tokens, token)
+
+
+def test_a_cached_header_does_not_outlive_its_key(local_tokens: AccessTokens) -> None:
+    """Headers are cached per segment; the key behind the kid is looked up every time."""
+    old = local_tokens.keys.signing
+    token = local_tokens.issue(user_id=USER, email="a@b.org", session_id=SESSION, aal="aal1")[0]
+    assert local_tokens.verify(token, use_cache=False)["sub"] == USER
+    local_tokens.keys._set([new_key()])  # the old key removed (as a rotation does)
+    assert local_tokens.keys.signing.kid != old.kid
+    assert "unknown key" in refused(local_tokens, token)
+
+
+def test_header_cache_is_bounded(local_tokens: AccessTokens) -> None:
+    kid = local_tokens.keys.signing.kid
+    payload = json.dumps(fresh_claims(local_tokens)).encode()
+    for i in range(300):  # valid-looking headers anyone can mint: whitespace makes them distinct
+        header = ('{"alg": "ES256",' + " " * i + f'"kid": "{kid}"}}').encode()
+        assert local_tokens.verify(raw_sign(local_tokens, header, payload), use_cache=False)
+    assert len(local_tokens._headers) <= 64
+
+
+def test_verify_accepts_nothing_joserfc_refuses(local_tokens: AccessTokens) -> None:
+    """Differential: every one-character change of a real token, through ours and jwt.decode."""
+    token = local_tokens.issue(user_id=USER, email="a@b.org", session_id=SESSION, aal="aal1")[0]
+    key = local_tokens.keys.signing.key
+    accepted = 0
+    for i in range(len(token)):
+        for c in ("A", "_", ".", "="):
+            forged = token[:i] + c + token[i + 1 :]
+            if forged == token:
+                continue
+            try:
+                local_tokens.verify(forged, use_cache=False)
+            except InvalidToken:
+                continue
+            accepted += 1  # only a base64 tail bit change can decode to the same bytes
+            jwt.decode(forged, key, algorithms=["ES256"])  # raises if joserfc would refuse it
+    assert accepted < 4

@@ -19,12 +19,12 @@ pytestmark = pytest.mark.slow
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 # Each bench and a line its report must print.
 BENCHES = {
-    "rls_overhead.py": "ratio RLS / plain",
-    "audit_overhead.py": "ratio",
-    "api.py": "throughput ratio",
+    "rls_overhead.py": "worklist mean, RLS / plain",
+    "audit_overhead.py": "update mean, audited / trigger disabled",
+    "api.py": "worklist throughput, API / direct SQL",
     "rest.py": "throughput ratio REST / direct",
-    "auth.py": "ratio auth/bare",
-    "backup.py": "ratio (create + verify) / pg_dump",
+    "auth.py": "no-op request, auth/bare",
+    "backup.py": "backup create + verify",
     "migrate.py": "peak RSS",
 }
 # What `bash scripts/setup.sh` without --dev does not install, and the tests themselves.

@@ -507,3 +507,59 @@ def test_signup_suggestion_is_posted_once_and_not_pinned(world: World, new_page:
     finally:
         with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as conn:
             conn.execute("DELETE FROM public.institutions WHERE id = %s", [other])
+
+
+def test_signup_search_typed_fast_keeps_one_request_in_flight_and_waits_out_a_429(
+    world: World, new_page: Page
+) -> None:
+    """The signup search shares a per-IP budget: typing fast must not spend it. The search
+    requests are held here (page.route) so the test decides when each one answers."""
+    from urllib.parse import parse_qs, urlparse
+
+    from playwright.sync_api import expect
+
+    page = new_page()
+    held: list[Any] = []
+    page.route("**/institutions/search?**", lambda route: held.append(route))
+    asked = lambda: [parse_qs(urlparse(r.request.url).query)["q"][0] for r in held]  # noqa: E731
+    page.goto(f"{world.base}/signup")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    search = page.get_by_label("Find your institution")
+    word = world.name.split()[0].lower()  # "browserton"
+
+    # Fast typing (30 ms a key) asks nothing until a pause, then once, for the whole text.
+    search.press_sequentially(word[:5], delay=30)
+    page.wait_for_timeout(120)
+    assert asked() == []
+    page.wait_for_timeout(400)
+    assert asked() == [word[:5]]
+
+    # While that request is in flight, more typing and pauses ask nothing new ...
+    search.press_sequentially(word[5:], delay=30)
+    page.wait_for_timeout(600)
+    search.press_sequentially(" " + world.name.split()[1], delay=30)
+    page.wait_for_timeout(600)
+    assert asked() == [word[:5]]
+    # ... and when it ends, only the newest text is asked (the old answer is not shown).
+    held[0].fulfill(status=200, content_type="application/json", body='{"items": []}')
+    full = f"{word} {world.name.split()[1]}"
+    page.wait_for_timeout(400)
+    assert asked() == [word[:5], full]
+    expect(page.locator("#institution-count")).to_have_text("")
+
+    # A 429: a calm message, nothing asked until Retry-After has passed, then the newest text.
+    held[1].fulfill(status=429, headers={"Retry-After": "2"}, content_type="application/problem+json",
+                    body='{"title": "Too Many Requests", "status": 429, '
+                         '"detail": "too many searches from this address; slow down"}')
+    expect(page.locator("#institution-count")).to_have_text(re.compile(r"searching again in 2 s"))
+    expect(page.locator("#message")).to_have_text("")
+    search.press_sequentially(" Medical", delay=30)
+    page.wait_for_timeout(1200)  # past the typing pause, within Retry-After
+    assert len(held) == 2
+    page.wait_for_timeout(1300)
+    assert asked() == [word[:5], full, f"{full} Medical"]
+    held[2].continue_()  # the real server answers this one
+    expect(page.locator("#institution option")).to_have_count(1)
+    expect(page.locator("#institution")).to_have_value(world.institution)
+    expect(page.locator("#institution-count")).to_have_text("1 found")
+    assert len(held) == 3

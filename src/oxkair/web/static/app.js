@@ -44,9 +44,10 @@ async function refresh() {
 }
 
 class ApiError extends Error {
-  constructor(problem, status) {
+  constructor(problem, status, retryAfter) {
     super(sentence((problem && (problem.detail || problem.title)) || `The request failed (${status}).`));
     this.status = status;
+    this.retryAfter = retryAfter; // seconds, from a 429's or 503's Retry-After (null otherwise)
     this.problem = problem || {};
     this.fieldErrors = (problem && problem.errors) || [];
   }
@@ -66,7 +67,10 @@ async function api(method, path, body, retried) {
     throw new Error("Your session has ended; sign in again.");
   }
   const data = r.status === 204 ? null : await r.json().catch(() => null);
-  if (!r.ok) throw new ApiError(data, r.status);
+  if (!r.ok) {
+    const wait = Number.parseInt(r.headers.get("Retry-After") || "", 10);
+    throw new ApiError(data, r.status, Number.isFinite(wait) ? wait : null);
+  }
   return data;
 }
 
@@ -233,10 +237,11 @@ function day(value) {
 }
 
 // ── signup: search-as-you-type and the email domain's suggestion
+const SEARCH_PAUSE_MS = 250; // typing pause before the institution search asks
+
 function initSignup() {
   const form = $("#signup-form");
   const select = $("#institution");
-  let searchSeq = 0;
   function fill(items) {
     const keep = select.value;
     select.replaceChildren();
@@ -249,23 +254,51 @@ function initSignup() {
     if (keep && seen.has(keep)) select.value = keep;
     else if (items.length === 1) select.value = items[0].id;
   }
-  const search = debounce(async () => {
-    const q = $("#institution-search").value.trim();
-    const seq = ++searchSeq;
-    if (q.length < 2) return;
+  // Search as you type, politely: anonymous searches share a per-IP budget (a whole NAT's), so
+  // the page waits for a pause in typing, keeps at most one request in flight (a newer query
+  // waits for it, then only the newest text is asked), and after a 429 asks nothing more until
+  // Retry-After has passed, saying so calmly.
+  const box = $("#institution-search");
+  const status = $("#institution-count");
+  let inFlight = false;
+  let asked = null; // the text last sent (or being sent)
+  let quietUntil = 0; // Date.now() before which nothing is asked (after a 429)
+  let timer = null;
+  const schedule = (ms) => {
+    clearTimeout(timer);
+    timer = setTimeout(search, Math.max(ms, quietUntil - Date.now()));
+  };
+  async function search() {
+    timer = null;
+    if (inFlight) return; // this request's end asks again if the text changed
+    const q = box.value.trim();
+    if (q.length < 2 || q === asked) return;
+    asked = q;
+    inFlight = true;
     try {
       const data = await api("GET", `/institutions/search?q=${encodeURIComponent(q)}`);
-      if (seq !== searchSeq) return;
-      // A new search replaces the list, the email's suggestion included: it is not pinned.
-      $("#institution-suggestion").textContent = "";
-      fill(data.items);
-      $("#institution-count").textContent = data.items.length
-        ? `${data.items.length} found` : "No institution matches; try another spelling or fewer words.";
+      if (box.value.trim() === q) {
+        // A new search replaces the list, the email's suggestion included: it is not pinned.
+        $("#institution-suggestion").textContent = "";
+        fill(data.items);
+        status.textContent = data.items.length
+          ? `${data.items.length} found` : "No institution matches; try another spelling or fewer words.";
+      }
     } catch (e) {
-      say(e.message, true);
+      if (e.status === 429) {
+        const seconds = Math.min(120, Math.max(1, e.retryAfter || 10));
+        quietUntil = Date.now() + seconds * 1000;
+        asked = null; // ask again once the wait is over
+        status.textContent = `Many searches from your network just now; searching again in ${seconds} s.`;
+      } else {
+        say(e.message, true);
+      }
+    } finally {
+      inFlight = false;
     }
-  }, 150);
-  $("#institution-search").addEventListener("input", search);
+    if (box.value.trim() !== asked && !timer) schedule(0);
+  }
+  box.addEventListener("input", () => schedule(SEARCH_PAUSE_MS));
   let askedFor = null;
   const suggest = async () => {
     const email = $("#email").value.trim().toLowerCase();
