@@ -20,6 +20,7 @@ from rich.table import Table
 
 from oxkair.cli_settings import cli_settings
 from oxkair.errors import OxkairError
+from oxkair.sql_macros import expand
 
 console = Console(soft_wrap=True)
 
@@ -28,7 +29,7 @@ admins_app = typer.Typer(help="Institution administrators (approve members of th
                          no_args_is_help=True)
 app.add_typer(admins_app, name="admins")
 
-_RESOLVE = files("oxkair.institutions").joinpath("sql/resolve_institution.sql").read_text()
+_RESOLVE = expand(files("oxkair.institutions").joinpath("sql/resolve_institution.sql").read_text())
 InstitutionOption = Annotated[str, typer.Option("--institution", help="the institution's name or id")]
 
 

@@ -8,6 +8,8 @@ from importlib.resources import files
 
 from psycopg import sql
 
+from oxkair.sql_macros import expand
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -52,7 +54,8 @@ class ArchiveItem:
 
 @cache
 def sql_text(name: str) -> str:
-    return (files("oxkair.migrate") / "sql" / name).read_text()
+    """migrate/sql/<name>, its NAME_KEY(...) and the like written out (oxkair.sql_macros)."""
+    return expand((files("oxkair.migrate") / "sql" / name).read_text())
 
 
 def optional_sql_text(name: str) -> str | None:

@@ -1,9 +1,10 @@
+-- NAME_KEY(x) and SPACES_COLLAPSED(x) are written out when loaded: src/oxkair/sql_macros.py.
 -- public.medical_notes rows to quarantine. %(bad_users)s / %(bad_profiles)s: quarantined ids.
 -- Mirrors the target's constraints and its case-invariant trigger (0003), so that a loaded
 -- chunk never fails: the creator's institution is the profile's, or the one its
 -- affiliated_institution names unambiguously (exactly as profiles are linked).
 WITH inst AS (
-  SELECT lower(regexp_replace(btrim(i.name), '\s+', ' ', 'g')) AS k, count(*) AS n,
+  SELECT NAME_KEY(i.name) AS k, count(*) AS n,
          (array_agg(i.id))[1] AS id
     FROM public.institutions i
    GROUP BY 1
@@ -11,7 +12,7 @@ WITH inst AS (
   SELECT p.id, p.user_category, p.id::text = ANY(%(bad_profiles)s::text[]) AS bad,
          coalesce(p.institution_id, CASE WHEN li.n = 1 THEN li.id END) AS institution_id
     FROM public.profiles p
-    LEFT JOIN inst li ON li.k = lower(regexp_replace(btrim(p.affiliated_institution), '\s+', ' ', 'g'))
+    LEFT JOIN inst li ON li.k = NAME_KEY(p.affiliated_institution)
 ), n AS (
   SELECT n.id, n.user_id, n.provider_user_id, n.status, n.institution_id, n.case_number,
          count(*) OVER (PARTITION BY n.case_number) AS same_case

@@ -1,3 +1,4 @@
+-- NAME_KEY(x) and SPACES_COLLAPSED(x) are written out when loaded: src/oxkair/sql_macros.py.
 -- public.profiles rows to quarantine or flag; %(bad_users)s are the ids of quarantined users.
 -- Names are compared normalised (trimmed, inner spaces collapsed, lower case); never guessed.
 -- Seed 2.1: institution_id is the single source of truth. An affiliated_institution that names
@@ -7,15 +8,15 @@
 -- transform_profiles.sql keeps it in first_name; when they are set but rebuild another name, the
 -- profile is quarantined with that reason rather than showing a different name.
 WITH inst AS (
-  SELECT lower(regexp_replace(btrim(i.name), '\s+', ' ', 'g')) AS k, count(*) AS n
+  SELECT NAME_KEY(i.name) AS k, count(*) AS n
     FROM public.institutions i
    GROUP BY 1
 ), p AS (
   SELECT p.id, p.user_category, p.institution_id, p.name AS shown_name, p.first_name, p.last_name,
-         nullif(lower(regexp_replace(btrim(p.affiliated_institution), '\s+', ' ', 'g')), '') AS aff,
+         nullif(NAME_KEY(p.affiliated_institution), '') AS aff,
          u.id IS NOT NULL AS has_user,
          i.id IS NOT NULL AS inst_exists,
-         lower(regexp_replace(btrim(i.name), '\s+', ' ', 'g')) AS inst_key
+         NAME_KEY(i.name) AS inst_key
     FROM public.profiles p
     LEFT JOIN auth.users u ON u.id = p.id
     LEFT JOIN public.institutions i ON i.id = p.institution_id
@@ -32,8 +33,8 @@ WITH inst AS (
         THEN 'orphaned: institution_id matches no institution'
       WHEN (p.first_name IS NOT NULL OR p.last_name IS NOT NULL) AND nullif(btrim(p.shown_name), '') IS NOT NULL
            -- compared with spaces normalised: "Jo  Smith" is the name "Jo Smith" showed
-           AND regexp_replace(btrim(p.shown_name), '\s+', ' ', 'g')
-               <> regexp_replace(btrim(concat_ws(' ', p.first_name, p.last_name)), '\s+', ' ', 'g')
+           AND SPACES_COLLAPSED(p.shown_name)
+               <> SPACES_COLLAPSED(concat_ws(' ', p.first_name, p.last_name))
         THEN 'display name cannot be rebuilt from first_name/last_name'
       WHEN p.institution_id IS NULL AND p.aff IS NOT NULL AND p.matches = 0
         THEN 'affiliated_institution matches no institution'

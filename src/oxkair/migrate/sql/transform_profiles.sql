@@ -1,8 +1,9 @@
+-- NAME_KEY(x) and SPACES_COLLAPSED(x) are written out when loaded: src/oxkair/sql_macros.py.
 -- public.profiles → public.profiles. verification_status becomes membership (0053); name becomes generated; affiliated_institution is dropped
 -- after linking a profile without institution_id to the one institution it names exactly
 -- (normalised); rows where that is not unambiguous are quarantined, never guessed.
 WITH inst AS (
-  SELECT lower(regexp_replace(btrim(i.name), '\s+', ' ', 'g')) AS k, count(*) AS n,
+  SELECT NAME_KEY(i.name) AS k, count(*) AS n,
          (array_agg(i.id))[1] AS id
     FROM public.institutions i
    GROUP BY 1
@@ -23,7 +24,7 @@ SELECT x.id::uuid AS id,
        coalesce(x.institution_id, CASE WHEN li.n = 1 THEN li.id END)::uuid AS institution_id
   FROM public.profiles x
   LEFT JOIN inst li ON x.institution_id IS NULL
-   AND li.k = lower(regexp_replace(btrim(x.affiliated_institution), '\s+', ' ', 'g'))
+   AND li.k = NAME_KEY(x.affiliated_institution)
  WHERE (%(lo)s::uuid IS NULL OR x.id >= %(lo)s::uuid) AND (%(hi)s::uuid IS NULL OR x.id < %(hi)s::uuid)
    AND x.id::text <> ALL(%(skip)s::text[])
  ORDER BY x.id

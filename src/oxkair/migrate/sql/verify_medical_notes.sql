@@ -1,7 +1,8 @@
+-- NAME_KEY(x) and SPACES_COLLAPSED(x) are written out when loaded: src/oxkair/sql_macros.py.
 -- What `verify` expects in the target for public.medical_notes: the transform of `run`, and a
 -- case without institution_id has its creator's (filled in when loaded: load_medical_notes.sql).
 WITH inst AS (
-  SELECT lower(regexp_replace(btrim(i.name), '\s+', ' ', 'g')) AS k, count(*) AS n,
+  SELECT NAME_KEY(i.name) AS k, count(*) AS n,
          (array_agg(i.id))[1] AS id
     FROM public.institutions i
    GROUP BY 1
@@ -22,7 +23,7 @@ SELECT x.id::uuid AS id, x.user_id::uuid AS user_id, x.mrn::text AS mrn,
   FROM public.medical_notes x
   LEFT JOIN public.profiles p ON p.id = x.user_id
   LEFT JOIN inst li ON p.institution_id IS NULL
-   AND li.k = lower(regexp_replace(btrim(p.affiliated_institution), '\s+', ' ', 'g'))
+   AND li.k = NAME_KEY(p.affiliated_institution)
  WHERE (%(lo)s::uuid IS NULL OR x.id >= %(lo)s::uuid) AND (%(hi)s::uuid IS NULL OR x.id < %(hi)s::uuid)
    AND x.id::text <> ALL(%(skip)s::text[])
  ORDER BY x.id
