@@ -30,8 +30,8 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import describe, figure, pct, scratch_server, superuser  # noqa: E402
-from oxkair.api.rls import SCOPE_SQL, scope_params  # noqa: E402
 from oxkair.api.worklist import worklist_query  # noqa: E402
+from oxkair.db.scoped import SCOPE_SQL, scope_params  # noqa: E402
 from oxkair.demo.names import institutions  # noqa: E402
 from oxkair.local import LocalServer  # noqa: E402
 

@@ -25,7 +25,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import describe, figure, loadavg, scratch_server  # noqa: E402
 from api import API_WORKERS, CLIENTS, free_port, make_users, run_clients, start_api  # noqa: E402
-from oxkair.api.rls import SCOPE_SQL, scope_params  # noqa: E402
+from oxkair.db.scoped import SCOPE_SQL, scope_params  # noqa: E402
 from oxkair.rest import builder  # noqa: E402
 from oxkair.rest.parser import parse_query  # noqa: E402
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,18 +10,7 @@ from typing import Any
 from psycopg import Connection, sql
 from psycopg.rows import dict_row
 
-# The whole RLS scope in one statement: set_config('role', …, true) is SET LOCAL ROLE (the same
-# membership check), then the verified claims and the client address.
-SCOPE_SQL = (
-    "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true),"
-    " set_config('request.client_addr', %s, true)"
-)
-
-
-def scope_params(claims: Mapping[str, Any] | None, client_addr: str | None) -> list[str]:
-    """SCOPE_SQL's parameters: oxkair_authenticated with claims that have a `sub`, else oxkair_anon."""
-    role = "oxkair_authenticated" if claims and claims.get("sub") else "oxkair_anon"
-    return [role, json.dumps(dict(claims or {})), client_addr or ""]
+from oxkair.db.scoped import SCOPE_SQL, scope_params
 
 
 @dataclass(frozen=True)

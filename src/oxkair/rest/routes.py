@@ -15,8 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 
 from oxkair.api.deps import client_addr
-from oxkair.api.rls import SCOPE_SQL, Rls, scope_params
+from oxkair.api.rls import Rls
 from oxkair.config import Settings
+from oxkair.db.scoped import SCOPE_SQL, scope_params
 from oxkair.rest import builder, values
 from oxkair.rest.auth import rest_claims
 from oxkair.rest.errors import RestError, database_error, not_implemented, singular
