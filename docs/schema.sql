@@ -2256,6 +2256,57 @@ $$;
 ALTER FUNCTION auth.mfa_remove() OWNER TO oxkair_definer;
 
 --
+-- Name: mfa_session_refresh_token(bytea); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
+--
+
+CREATE FUNCTION auth.mfa_session_refresh_token(p_new_hash bytea) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+DECLARE
+  v_user uuid := auth.uid();
+  v_session uuid := nullif(auth.jwt() ->> 'session_id', '')::uuid;
+BEGIN
+  PERFORM FROM auth.sessions s
+   WHERE s.id = v_session AND s.user_id = v_user AND s.aal = 'aal2' AND s.revoked_at IS NULL
+     AND s.not_after > now() AND s.last_seen_at + s.idle_timeout > now()
+     AND EXISTS (SELECT FROM auth.mfa_factors f WHERE f.user_id = v_user
+                   AND f.verified_at > now() - interval '5 minutes')
+   FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN false;
+  END IF;
+  UPDATE auth.refresh_tokens SET used_at = now() WHERE session_id = v_session AND used_at IS NULL;
+  INSERT INTO auth.refresh_tokens (token_hash, session_id) VALUES (p_new_hash, v_session);
+  PERFORM auth.log_event('AUTH_REFRESH', v_user,
+    jsonb_build_object('session_id', v_session, 'reason', 'mfa_verified'));
+  RETURN true;
+END
+$$;
+
+ALTER FUNCTION auth.mfa_session_refresh_token(p_new_hash bytea) OWNER TO oxkair_definer;
+
+--
+-- Name: my_account(); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
+--
+
+CREATE FUNCTION auth.my_account() RETURNS TABLE(id uuid, email text, email_confirmed_at timestamp with time zone, created_at timestamp with time zone, updated_at timestamp with time zone, last_sign_in_at timestamp with time zone, first_name text, last_name text, user_category text, institution_id uuid, npi text, phone_number text, verification_status text, factor_created_at timestamp with time zone, factor_verified_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  SELECT u.id, u.email, u.email_confirmed_at, u.created_at,
+         greatest(u.updated_at, p.updated_at), u.last_sign_in_at,
+         p.first_name, p.last_name, p.user_category, p.institution_id, p.npi, p.phone_number,
+         p.verification_status, f.created_at, f.verified_at
+    FROM auth.users u
+    LEFT JOIN public.profiles p ON p.id = u.id
+    LEFT JOIN auth.mfa_factors f ON f.user_id = u.id
+   WHERE u.id = (SELECT auth.uid())
+$$;
+
+ALTER FUNCTION auth.my_account() OWNER TO oxkair_definer;
+
+--
 -- Name: my_credentials(); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
 --
 
@@ -6561,6 +6612,20 @@ GRANT ALL ON FUNCTION auth.mfa_enroll(p_secret text) TO oxkair_authenticated;
 
 REVOKE ALL ON FUNCTION auth.mfa_remove() FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.mfa_remove() TO oxkair_authenticated;
+
+--
+-- Name: FUNCTION mfa_session_refresh_token(p_new_hash bytea); Type: ACL; Schema: auth; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION auth.mfa_session_refresh_token(p_new_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION auth.mfa_session_refresh_token(p_new_hash bytea) TO oxkair_authenticated;
+
+--
+-- Name: FUNCTION my_account(); Type: ACL; Schema: auth; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION auth.my_account() FROM PUBLIC;
+GRANT ALL ON FUNCTION auth.my_account() TO oxkair_authenticated;
 
 --
 -- Name: FUNCTION my_credentials(); Type: ACL; Schema: auth; Owner: oxkair_definer

@@ -111,10 +111,17 @@ class Settings(BaseSettings):
     # Default none: the client address is the TCP peer's, so a client cannot pick its own (rate
     # limits, lockouts and the audit trail key on it).
     oxkair_trusted_proxies: str = ""
+    # Browser origins (comma-separated, e.g. https://app.example.org) allowed to call the
+    # Supabase-compatible endpoints (/auth/v1, /rest/v1) cross-origin. Default none.
+    oxkair_cors_origins: str = ""
 
     @property
     def trusted_proxies(self) -> list[str]:
         return [p.strip() for p in self.oxkair_trusted_proxies.split(",") if p.strip()]
+
+    @property
+    def cors_origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.oxkair_cors_origins.split(",") if o.strip()]
 
     @property
     def embedded(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import threading
 import time
@@ -19,6 +20,12 @@ LEEWAY_SECONDS = 30
 MAX_TOKEN_LENGTH = 8192
 ROLE = "authenticated"
 TOKEN_TYPE = "bearer"  # noqa: S105 - the OAuth token type, not a secret
+# A token that only continues a sign-in with MFA (GoTrue's aal1 session of an MFA user) carries
+# its challenge here; every verifier but verify_pending refuses it.
+PENDING_CLAIM = "mfa_challenge"
+APP_METADATA = {"provider": "email", "providers": ["email"]}
+# GoTrue's amr entries ({method, timestamp}) for our method names.
+AMR_METHODS = {"pwd": "password", "otp": "totp", "recovery_code": "recovery_code", "oidc": "oidc"}
 
 
 class InvalidToken(Exception):
@@ -82,24 +89,55 @@ class AccessTokens:
         self.keys.refresh()
         signing = self.keys.signing
         now = int(time.time())
-        claims = {
-            "iss": self.issuer,
-            "aud": self.audience,
-            "sub": user_id,
-            "email": email,
-            "iat": now,
-            "nbf": now,
-            "exp": now + self.ttl,
-            "session_id": session_id,
-            "role": ROLE,
-            "aal": aal,
-            "amr": amr or ["pwd"],
-            "jti": uuid.uuid4().hex,
-        }
+        claims = self._claims(user_id, email, session_id, aal, amr or ["pwd"], now, self.ttl)
         token = jwt.encode(
             {"alg": ALGORITHM, "kid": signing.kid, "typ": "JWT"}, claims, signing.key, algorithms=[ALGORITHM]
         )
         return token, self.ttl
+
+    def _claims(
+        self, user_id: str, email: str, session_id: str, aal: str, amr: list[str], now: int, ttl: int
+    ) -> dict[str, Any]:
+        """GoTrue's access-token claims (supabase-js reads aal, amr, session_id, is_anonymous);
+        user_metadata stays empty: names are not needed to authorise and tokens travel widely."""
+        return {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": user_id,
+            "email": email,
+            "phone": "",
+            "iat": now,
+            "nbf": now,
+            "exp": now + ttl,
+            "session_id": session_id,
+            "role": ROLE,
+            "aal": aal,
+            "amr": [{"method": AMR_METHODS.get(m, m), "timestamp": now} for m in amr],
+            "app_metadata": APP_METADATA,
+            "user_metadata": {},
+            "is_anonymous": False,
+            "jti": uuid.uuid4().hex,
+        }
+
+    def issue_pending(self, *, user_id: str, email: str, challenge: str, ttl: int) -> tuple[str, int]:
+        """A token that stands for a sign-in waiting for its second factor (GoTrue's aal1
+        session of an MFA user). It opens nothing: verify() refuses it; only the /auth/v1 MFA
+        routes take it (verify_pending), to complete `challenge` with a code."""
+        self.keys.refresh()
+        signing = self.keys.signing
+        now, ttl = int(time.time()), min(ttl, self.ttl)
+        claims = self._claims(user_id, email, pending_session_id(challenge), "aal1", ["pwd"], now, ttl)
+        claims[PENDING_CLAIM] = challenge
+        token = jwt.encode(
+            {"alg": ALGORITHM, "kid": signing.kid, "typ": "JWT"}, claims, signing.key, algorithms=[ALGORITHM]
+        )
+        return token, ttl
+
+    def verify_pending(self, token: str) -> dict[str, Any]:
+        """Claims of a valid pending-MFA token of ours, else InvalidToken."""
+        claims = self._decode(token)
+        self._check_claims(claims, time.time(), pending=True)
+        return claims
 
     def verify(self, token: str, *, use_cache: bool = True) -> dict[str, Any]:
         """Claims of a valid token of ours, else InvalidToken. Session revocation is checked
@@ -114,6 +152,17 @@ class AccessTokens:
                 if cached_kid in self.keys.kids:
                     check_time_claims(claims, now)
                     return claims
+        claims = self._decode(token)
+        self._check_claims(claims, now)
+        if use_cache:
+            with self._lock:
+                self._cache[token] = (claims, str(unverified_header_and_claims(token)[0]["kid"]))
+                if len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return claims
+
+    def _decode(self, token: str) -> dict[str, Any]:
+        """Claims of a token whose signature one of our keys verifies (claims not yet checked)."""
         header, _ = unverified_header_and_claims(token)
         if header.get("alg") != ALGORITHM:  # pins ES256: no `none`, no HS256-with-public-key
             raise InvalidToken("token algorithm not accepted")
@@ -124,18 +173,17 @@ class AccessTokens:
         if key is None:
             raise InvalidToken("token signed by an unknown key")
         try:
-            claims = jwt.decode(token, key.key, algorithms=[ALGORITHM]).claims
+            claims: dict[str, Any] = jwt.decode(token, key.key, algorithms=[ALGORITHM]).claims
         except (JoseError, ValueError, TypeError) as exc:
             raise InvalidToken("token signature is not valid") from exc
-        self._check_claims(claims, now)
-        if use_cache:
-            with self._lock:
-                self._cache[token] = (claims, kid)
-                if len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
         return claims
 
-    def _check_claims(self, claims: dict[str, Any], now: float) -> None:
+    def _check_claims(self, claims: dict[str, Any], now: float, *, pending: bool = False) -> None:
+        if (PENDING_CLAIM in claims) != pending:
+            raise InvalidToken("this token only continues a sign-in with MFA" if not pending
+                               else "not a sign-in waiting for MFA")
+        if pending and not isinstance(claims.get(PENDING_CLAIM), str):
+            raise InvalidToken("not a sign-in waiting for MFA")
         if claims.get("iss") != self.issuer:
             raise InvalidToken("token from another issuer")
         check_audience(claims, self.audience)
@@ -155,3 +203,9 @@ class AccessTokens:
             uuid.UUID(str(claims.get("session_id")))
         except ValueError as exc:
             raise InvalidToken("token has no valid subject or session") from exc
+
+
+def pending_session_id(challenge: str) -> str:
+    """The session_id of a pending-MFA token (and GoTrue's challenge id): derived from the
+    challenge, a UUID that names no session, so no session check can ever accept it."""
+    return str(uuid.UUID(bytes=hashlib.sha256(b"oxkair-mfa:" + challenge.encode()).digest()[:16], version=4))

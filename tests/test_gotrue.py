@@ -1,0 +1,518 @@
+"""/auth/v1 (GoTrue's wire format): shapes, errors, and the attacker's side of every check."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+import pyotp
+import pytest
+from fastapi.testclient import TestClient
+from joserfc import jwt
+from joserfc.jwk import ECKey, OctKey
+
+from oxkair.auth.anon_key import issue_anon_key
+from oxkair.auth.tokens import unverified_header_and_claims
+from tests.fixtures.api import PASSWORD, audit_actions, outbox_token, unique_email
+
+V1 = "/auth/v1"
+NEW_API = {"X-Supabase-Api-Version": "2024-01-01"}
+SESSION_KEYS = {"access_token", "token_type", "expires_in", "expires_at", "refresh_token", "user"}
+USER_KEYS = {
+    "id",
+    "aud",
+    "role",
+    "email",
+    "email_confirmed_at",
+    "phone",
+    "confirmed_at",
+    "last_sign_in_at",
+    "app_metadata",
+    "user_metadata",
+    "identities",
+    "created_at",
+    "updated_at",
+    "is_anonymous",
+}
+CLAIMS = {
+    "sub",
+    "aud",
+    "exp",
+    "iat",
+    "iss",
+    "email",
+    "role",
+    "aal",
+    "amr",
+    "session_id",
+    "app_metadata",
+    "user_metadata",
+    "is_anonymous",
+}
+
+
+def anon_key(client: TestClient) -> str:
+    app: Any = client.app
+    return issue_anon_key(app.state.auth.keys, app.state.settings.oxkair_jwt_issuer)
+
+
+def h(client: TestClient, token: str | None = None, **extra: str) -> dict[str, str]:
+    key = anon_key(client)
+    return {"apikey": key, "Authorization": f"Bearer {token or key}", **extra}
+
+
+def profile(institution_id: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "first_name": "Ada",
+        "last_name": "Coder",
+        "user_category": "Medical Coder",
+        "institution_id": institution_id,
+        **extra,
+    }
+
+
+def sign_up(
+    client: TestClient, superuser: psycopg.Connection[Any], institution_id: str, verify: bool = True
+) -> str:
+    email = unique_email("gt")
+    r = client.post(
+        f"{V1}/signup",
+        headers=h(client),
+        json={"email": email, "password": PASSWORD, "data": profile(institution_id, npi="1234567890")},
+    )
+    assert r.status_code == 200, r.text
+    if verify:
+        r = client.post(
+            f"{V1}/verify",
+            headers=h(client),
+            json={"type": "signup", "token_hash": outbox_token(superuser, email)},
+        )
+        assert r.status_code == 200, r.text
+    return email
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD, **headers: str) -> Any:
+    return client.post(
+        f"{V1}/token?grant_type=password",
+        headers=h(client, **headers),
+        json={"email": email, "password": password, "gotrue_meta_security": {}},
+    )
+
+
+@pytest.fixture()
+def gt_account(
+    client: TestClient, superuser: psycopg.Connection[Any], institution_id: str
+) -> Callable[[], tuple[str, dict[str, Any]]]:
+    def _make() -> tuple[str, dict[str, Any]]:
+        email = sign_up(client, superuser, institution_id)
+        r = sign_in(client, email)
+        assert r.status_code == 200, r.text
+        return email, r.json()
+
+    return _make
+
+
+# ── shapes
+def test_signup_verify_sign_in_user_and_claims(
+    client: TestClient, superuser: psycopg.Connection[Any], institution_id: str
+) -> None:
+    email = sign_up(client, superuser, institution_id)
+    again = client.post(
+        f"{V1}/signup",
+        headers=h(client),
+        json={"email": email, "password": PASSWORD, "data": profile(institution_id)},
+    )
+    first_keys = set(again.json())
+    assert again.status_code == 200 and again.json()["identities"] == []  # same answer: no enumeration
+    r = sign_in(client, email)
+    assert r.status_code == 200, r.text
+    session = r.json()
+    assert set(session) == SESSION_KEYS and session["token_type"] == "bearer"
+    assert USER_KEYS <= set(session["user"]) and first_keys <= USER_KEYS | {"confirmation_sent_at"}
+    user = session["user"]
+    assert user["email"] == email and user["email_confirmed_at"] and user["role"] == "authenticated"
+    assert (
+        user["user_metadata"]["npi"] == "1234567890"
+        and user["user_metadata"]["institution_id"] == institution_id
+    )
+    header, claims = unverified_header_and_claims(session["access_token"])
+    assert header["alg"] == "ES256" and header["kid"]
+    assert CLAIMS <= set(claims) and claims["role"] == "authenticated" and claims["aal"] == "aal1"
+    assert claims["amr"][0]["method"] == "password" and claims["is_anonymous"] is False
+    for path in ("/.well-known/jwks.json", f"{V1}/.well-known/jwks.json"):
+        keys = client.get(path, headers=h(client)).json()["keys"]
+        assert header["kid"] in {k["kid"] for k in keys}
+    got = client.get(f"{V1}/user", headers=h(client, session["access_token"]))
+    assert got.status_code == 200 and got.json()["id"] == user["id"]
+    settings = client.get(f"{V1}/settings", headers=h(client)).json()
+    assert settings["external"]["email"] is True and settings["external"]["google"] is False
+    assert "AUTH_LOGIN" in audit_actions(superuser, user["id"])  # the same audit trail as /auth
+
+
+def test_signup_data_is_validated_and_nothing_is_created(
+    client: TestClient, superuser: psycopg.Connection[Any], institution_id: str
+) -> None:
+    email = unique_email("gt")
+    for data in (
+        {**profile(institution_id), "role": "admin"},
+        {**profile(institution_id), "npi": "12"},
+        {"first_name": "Ada"},
+    ):
+        r = client.post(
+            f"{V1}/signup", headers=h(client), json={"email": email, "password": PASSWORD, "data": data}
+        )
+        assert r.status_code == 400 and r.json()["error_code"] == "validation_failed", r.text
+        assert "data." in r.json()["msg"]
+    assert superuser.execute("SELECT count(*) FROM auth.users WHERE email = %s", [email]).fetchone() == (0,)
+
+
+# ── errors, both of GoTrue's formats
+def test_errors_in_gotrue_formats(
+    client: TestClient,
+    gt_account: Callable[[], tuple[str, dict[str, Any]]],
+    superuser: psycopg.Connection[Any],
+    institution_id: str,
+) -> None:
+    email, _ = gt_account()
+    legacy = sign_in(client, email, "wrong password entirely")
+    assert legacy.status_code == 400
+    assert legacy.json() == {
+        "code": 400,
+        "error_code": "invalid_credentials",
+        "msg": "Invalid login credentials",
+    }
+    assert legacy.headers["x-sb-error-code"] == "invalid_credentials"
+    new = sign_in(client, email, "wrong password entirely", **NEW_API)
+    assert new.json() == {"code": "invalid_credentials", "message": "Invalid login credentials"}
+    assert new.headers["x-supabase-api-version"] == "2024-01-01"
+    weak = client.post(
+        f"{V1}/signup",
+        headers=h(client),
+        json={"email": unique_email("gt"), "password": "short", "data": profile(institution_id)},
+    )
+    assert weak.status_code == 422 and weak.json()["error_code"] == "weak_password"
+    assert weak.json()["weak_password"]["reasons"] == ["length"]
+    unverified = sign_up(client, superuser, institution_id, verify=False)
+    r = sign_in(client, unverified)
+    assert r.status_code == 400 and r.json()["error_code"] == "email_not_confirmed"
+    bad_link = client.post(f"{V1}/verify", headers=h(client), json={"type": "signup", "token_hash": "x" * 43})
+    assert bad_link.status_code == 403 and bad_link.json()["error_code"] == "otp_expired"
+    assert client.post(f"{V1}/token?grant_type=pkce", headers=h(client), json={}).status_code == 400
+    assert (
+        client.post(f"{V1}/logout?scope=nowhere", headers=h(client)).json()["error_code"]
+        == "validation_failed"
+    )
+
+
+def test_lockout_applies_unchanged(
+    make_client: Callable[..., TestClient], gt_account: Callable[[], tuple[str, dict[str, Any]]]
+) -> None:
+    email, _ = gt_account()
+    client = make_client(oxkair_lockout_threshold=3)
+    codes = [sign_in(client, email, "not the password at all").status_code for _ in range(4)]
+    locked = sign_in(client, email)  # the right password, while locked
+    assert codes[:3] == [400, 400, 400] and locked.status_code == 429
+    assert locked.json()["error_code"] == "over_request_rate_limit" and int(locked.headers["retry-after"]) > 0
+
+
+# ── refresh rotation and reuse
+def test_refresh_rotates_and_reuse_ends_the_session(
+    client: TestClient, gt_account: Callable[[], tuple[str, dict[str, Any]]]
+) -> None:
+    _, session = gt_account()
+    old = session["refresh_token"]
+    r = client.post(f"{V1}/token?grant_type=refresh_token", headers=h(client), json={"refresh_token": old})
+    assert r.status_code == 200 and set(r.json()) == SESSION_KEYS
+    new = r.json()
+    reuse = client.post(
+        f"{V1}/token?grant_type=refresh_token", headers=h(client), json={"refresh_token": old}
+    )
+    assert reuse.status_code == 400 and reuse.json()["error_code"] == "refresh_token_already_used"
+    after = client.post(
+        f"{V1}/token?grant_type=refresh_token",
+        headers=h(client),
+        json={"refresh_token": new["refresh_token"]},
+    )
+    assert after.status_code == 400 and after.json()["error_code"] == "session_expired"
+    user = client.get(f"{V1}/user", headers=h(client, new["access_token"]))
+    assert user.status_code == 403 and user.json()["error_code"] == "session_not_found"
+    unknown = client.post(
+        f"{V1}/token?grant_type=refresh_token", headers=h(client), json={"refresh_token": "n" * 43}
+    )
+    assert unknown.json()["error_code"] == "refresh_token_not_found"
+
+
+# ── the attacker's tokens against /auth/v1/user
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def test_forged_expired_and_replayed_tokens_are_refused(
+    client: TestClient, gt_account: Callable[[], tuple[str, dict[str, Any]]]
+) -> None:
+    _, session = gt_account()
+    header, claims = unverified_header_and_claims(session["access_token"])
+    app: Any = client.app
+    ours = app.state.auth.keys.signing
+    other = ECKey.generate_key("P-256", private=True)
+    now = int(time.time())
+    forged = {
+        "other key, our kid": jwt.encode(header, claims, other, algorithms=["ES256"]),
+        "alg none": f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}.",
+        "HS256 with the public key": jwt.encode(
+            {"alg": "HS256", "kid": header["kid"]},
+            claims,
+            OctKey.import_key(json.dumps(ours.key.as_dict(private=False)).encode()),
+            algorithms=["HS256"],
+        ),
+        "expired": jwt.encode(
+            header, {**claims, "iat": now - 4000, "exp": now - 3000}, ours.key, algorithms=["ES256"]
+        ),
+        "service_role": jwt.encode(
+            header, {**claims, "role": "service_role"}, ours.key, algorithms=["ES256"]
+        ),
+        "another subject": jwt.encode(
+            header,
+            {**claims, "session_id": "00000000-0000-4000-8000-000000000000"},
+            ours.key,
+            algorithms=["ES256"],
+        ),
+        "tampered payload": ".".join(
+            [
+                session["access_token"].split(".")[0],
+                _b64({**claims, "aal": "aal2"}),
+                session["access_token"].split(".")[2],
+            ]
+        ),
+    }
+    for name, token in forged.items():
+        r = client.get(f"{V1}/user", headers=h(client, token))
+        assert r.status_code in (401, 403), name
+        assert r.json()["error_code"] in ("bad_jwt", "session_not_found"), name
+    assert (
+        client.get(f"{V1}/user", headers=h(client)).json()["error_code"] == "no_authorization"
+    )  # anon key only
+    # Replay after sign-out: the signature still holds, the session does not.
+    assert (
+        client.post(f"{V1}/logout?scope=local", headers=h(client, session["access_token"])).status_code == 204
+    )
+    replay = client.get(f"{V1}/user", headers=h(client, session["access_token"]))
+    assert replay.status_code == 403 and replay.json()["error_code"] == "session_not_found"
+
+
+def test_apikey_is_required_and_grants_nothing(
+    client: TestClient, gt_account: Callable[[], tuple[str, dict[str, Any]]]
+) -> None:
+    _, session = gt_account()
+    bearer = {"Authorization": f"Bearer {session['access_token']}"}
+    missing = client.get(f"{V1}/user", headers=bearer)
+    assert missing.status_code == 401 and missing.json()["msg"] == "No API key found in request"
+    app: Any = client.app
+    header, _ = unverified_header_and_claims(anon_key(client))
+    wrong = {
+        "garbage": "not-a-key",
+        "an access token": session["access_token"],
+        "service_role": jwt.encode(
+            header,
+            {"iss": "oxkair", "role": "service_role", "exp": 4102444800},
+            app.state.auth.keys.signing.key,
+            algorithms=["ES256"],
+        ),
+        "another deployment": jwt.encode(
+            header,
+            {"iss": "elsewhere", "role": "anon", "exp": 4102444800},
+            app.state.auth.keys.signing.key,
+            algorithms=["ES256"],
+        ),
+    }
+    for name, key in wrong.items():
+        r = client.get(f"{V1}/user", headers={**bearer, "apikey": key})
+        assert r.status_code == 401 and r.json()["msg"] == "Invalid API key", name
+    # A key forged with any signature passes the apikey check (it is public, see anon_key.py) but
+    # opens nothing: without a session's bearer token /user stays closed.
+    forged = jwt.encode(
+        header,
+        {"iss": app.state.settings.oxkair_jwt_issuer, "role": "anon", "exp": 4102444800},
+        ECKey.generate_key("P-256", private=True),
+        algorithms=["ES256"],
+    )
+    assert (
+        client.get(f"{V1}/user", headers={"apikey": forged, "Authorization": f"Bearer {forged}"}).status_code
+        == 401
+    )
+    assert client.get(f"{V1}/settings?apikey={anon_key(client)}").status_code == 200
+
+
+# ── the user
+def test_update_user(
+    client: TestClient, gt_account: Callable[[], tuple[str, dict[str, Any]]], institution_id: str
+) -> None:
+    email, session = gt_account()
+    auth = h(client, session["access_token"])
+    r = client.put(
+        f"{V1}/user", headers=auth, json={"data": {"first_name": "Grace", "phone_number": "+1 555 0100"}}
+    )
+    assert r.status_code == 200 and r.json()["user_metadata"]["first_name"] == "Grace"
+    for refused in ({"institution_id": institution_id}, {"user_category": "Provider"}):
+        r = client.put(f"{V1}/user", headers=auth, json={"data": refused})
+        assert r.status_code == 400 and r.json()["error_code"] == "validation_failed"
+    r = client.put(f"{V1}/user", headers=auth, json={"password": "a brand new passphrase"})
+    assert r.status_code == 400 and r.json()["error_code"] == "current_password_required"
+    r = client.put(
+        f"{V1}/user",
+        headers=auth,
+        json={"password": "a brand new passphrase", "current_password": "not it at all"},
+    )
+    assert r.json()["error_code"] == "current_password_invalid"
+    r = client.put(f"{V1}/user", headers=auth, json={"email": unique_email("other")})
+    assert r.status_code == 422 and r.json()["error_code"] == "feature_disabled"
+    r = client.put(
+        f"{V1}/user", headers=auth, json={"password": "a brand new passphrase", "current_password": PASSWORD}
+    )
+    assert r.status_code == 200, r.text
+    assert sign_in(client, email, "a brand new passphrase").status_code == 200
+
+
+def test_logout_scopes(client: TestClient, gt_account: Callable[[], tuple[str, dict[str, Any]]]) -> None:
+    email, first = gt_account()
+    second, third = sign_in(client, email).json(), sign_in(client, email).json()
+
+    def live(s: dict[str, Any]) -> bool:
+        return client.get(f"{V1}/user", headers=h(client, s["access_token"])).status_code == 200
+
+    assert (
+        client.post(f"{V1}/logout?scope=others", headers=h(client, first["access_token"])).status_code == 204
+    )
+    assert [live(first), live(second), live(third)] == [True, False, False]
+    fourth = sign_in(client, email).json()
+    assert (
+        client.post(f"{V1}/logout?scope=local", headers=h(client, fourth["access_token"])).status_code == 204
+    )
+    assert [live(first), live(fourth)] == [True, False]
+    fifth = sign_in(client, email).json()
+    assert client.post(f"{V1}/logout", headers=h(client, fifth["access_token"])).status_code == 204  # global
+    assert [live(first), live(fifth)] == [False, False]
+
+
+# ── MFA
+def test_mfa_enrol_sign_in_and_remove(
+    client: TestClient, gt_account: Callable[[], tuple[str, dict[str, Any]]]
+) -> None:
+    email, session = gt_account()
+    auth = h(client, session["access_token"])
+    enrolled = client.post(
+        f"{V1}/factors", headers=auth, json={"factor_type": "totp", "friendly_name": "phone"}
+    )
+    assert enrolled.status_code == 200, enrolled.text
+    factor = enrolled.json()
+    assert factor["type"] == "totp" and factor["totp"]["qr_code"].startswith("<svg")
+    secret = factor["totp"]["secret"]
+    assert factor["totp"]["uri"].startswith("otpauth://totp/")
+    challenge = client.post(f"{V1}/factors/{factor['id']}/challenge", headers=auth, json={})
+    assert challenge.status_code == 200 and challenge.json()["type"] == "totp"
+    wrong = client.post(
+        f"{V1}/factors/{factor['id']}/verify",
+        headers=auth,
+        json={"challenge_id": challenge.json()["id"], "code": "000000"},
+    )
+    assert wrong.status_code == 422 and wrong.json()["error_code"] == "mfa_verification_failed"
+    verified = client.post(
+        f"{V1}/factors/{factor['id']}/verify",
+        headers=auth,
+        json={"challenge_id": challenge.json()["id"], "code": pyotp.TOTP(secret).now()},
+    )
+    assert verified.status_code == 200, verified.text
+    aal2 = verified.json()
+    assert (
+        set(aal2) == SESSION_KEYS and unverified_header_and_claims(aal2["access_token"])[1]["aal"] == "aal2"
+    )
+    assert aal2["user"]["factors"][0]["status"] == "verified"
+    # The refresh token of before is spent: presenting it is reuse (the whole session ends).
+    new_session = client.post(
+        f"{V1}/token?grant_type=refresh_token",
+        headers=h(client),
+        json={"refresh_token": aal2["refresh_token"]},
+    )
+    assert new_session.status_code == 200
+    assert unverified_header_and_claims(new_session.json()["access_token"])[1]["aal"] == "aal2"
+
+    # A password sign-in now yields a pending token: it opens the MFA routes and /user, nothing else.
+    pending = sign_in(client, email)
+    assert pending.status_code == 200
+    pending_token = pending.json()["access_token"]
+    assert unverified_header_and_claims(pending_token)[1]["aal"] == "aal1"
+    assert (
+        client.get(f"{V1}/user", headers=h(client, pending_token)).json()["factors"][0]["status"]
+        == "verified"
+    )
+    for path in ("/auth/user", "/me/profile", "/cases"):
+        assert client.get(path, headers={"Authorization": f"Bearer {pending_token}"}).status_code == 401, path
+    assert client.put(f"{V1}/user", headers=h(client, pending_token), json={"data": {}}).status_code == 401
+    refresh = client.post(
+        f"{V1}/token?grant_type=refresh_token",
+        headers=h(client),
+        json={"refresh_token": pending.json()["refresh_token"]},
+    )
+    assert refresh.status_code == 400
+    ch = client.post(
+        f"{V1}/factors/{factor['id']}/challenge", headers=h(client, pending_token), json={}
+    ).json()
+    done = client.post(
+        f"{V1}/factors/{factor['id']}/verify",
+        headers=h(client, pending_token),
+        json={"challenge_id": ch["id"], "code": pyotp.TOTP(secret).at(time.time() + 30)},
+    )
+    assert done.status_code == 200, done.text
+    signed_in = done.json()
+    assert unverified_header_and_claims(signed_in["access_token"])[1]["aal"] == "aal2"
+    # The challenge is spent: the pending token cannot make a second session.
+    again = client.post(
+        f"{V1}/factors/{factor['id']}/verify",
+        headers=h(client, pending_token),
+        json={"challenge_id": ch["id"], "code": pyotp.TOTP(secret).now()},
+    )
+    assert again.status_code == 422 and again.json()["error_code"] == "mfa_challenge_expired"
+    removed = client.delete(f"{V1}/factors/{factor['id']}", headers=h(client, signed_in["access_token"]))
+    assert removed.status_code == 200 and removed.json() == {"id": factor["id"]}
+    assert sign_in(client, email).status_code == 200
+    assert "factors" not in client.get(f"{V1}/user", headers=h(client, signed_in["access_token"])).json()
+
+
+def test_mfa_removal_needs_aal2_and_the_callers_factor(
+    client: TestClient, gt_account: Callable[[], tuple[str, dict[str, Any]]]
+) -> None:
+    _, session = gt_account()
+    auth = h(client, session["access_token"])
+    factor = client.post(f"{V1}/factors", headers=auth, json={"factor_type": "totp"}).json()
+    assert (
+        client.delete(f"{V1}/factors/{factor['id']}", headers=auth).json()["error_code"] == "insufficient_aal"
+    )
+    _, other = gt_account()
+    other_auth = h(client, other["access_token"])
+    stranger = client.post(f"{V1}/factors/{factor['id']}/challenge", headers=other_auth, json={})
+    assert stranger.status_code == 404 and stranger.json()["error_code"] == "mfa_factor_not_found"
+    phone = client.post(f"{V1}/factors", headers=auth, json={"factor_type": "phone", "phone": "+15550100"})
+    assert phone.status_code == 422 and phone.json()["error_code"] == "mfa_phone_enroll_not_enabled"
+
+
+# ── CORS
+def test_cors_only_for_configured_origins(make_client: Callable[..., TestClient]) -> None:
+    preflight = {
+        "Origin": "https://app.example.org",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "apikey, authorization, x-client-info, content-type",
+    }
+    closed = make_client().options(f"{V1}/token", headers=preflight)
+    assert "access-control-allow-origin" not in closed.headers
+    client = make_client(oxkair_cors_origins="https://app.example.org")
+    ok = client.options(f"{V1}/token", headers=preflight)
+    assert ok.status_code == 200 and ok.headers["access-control-allow-origin"] == "https://app.example.org"
+    assert "apikey" in ok.headers["access-control-allow-headers"].lower()
+    other = client.options(f"{V1}/token", headers={**preflight, "Origin": "https://evil.example"})
+    assert other.headers.get("access-control-allow-origin") is None
+    own_api = client.options("/auth/token", headers=preflight)
+    assert "access-control-allow-origin" not in own_api.headers
