@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
 import time
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -516,3 +519,69 @@ def test_cors_only_for_configured_origins(make_client: Callable[..., TestClient]
     assert other.headers.get("access-control-allow-origin") is None
     own_api = client.options("/auth/token", headers=preflight)
     assert "access-control-allow-origin" not in own_api.headers
+
+
+def test_recovery_codes_of_the_settings_page_complete_a_v1_sign_in(
+    client: TestClient, gt_account: Callable[[], tuple[str, dict[str, Any]]]
+) -> None:
+    """One service behind both doors: a factor enrolled through /auth (recovery codes shown)
+    is the factor /auth/v1 challenges, and a recovery code is accepted as its code, once."""
+    email, session = gt_account()
+    bearer = {"Authorization": f"Bearer {session['access_token']}"}
+    secret = client.post("/auth/mfa/enroll", headers=bearer).json()["secret"]
+    codes = client.post("/auth/mfa/verify", headers=bearer, json={"code": pyotp.TOTP(secret).now()}).json()
+    pending = sign_in(client, email).json()["access_token"]
+    fid = client.get(f"{V1}/user", headers=h(client, pending)).json()["factors"][0]["id"]
+    ch = client.post(f"{V1}/factors/{fid}/challenge", headers=h(client, pending), json={}).json()
+    done = client.post(
+        f"{V1}/factors/{fid}/verify",
+        headers=h(client, pending),
+        json={"challenge_id": ch["id"], "code": codes["recovery_codes"][0]},
+    )
+    assert done.status_code == 200, done.text
+    assert unverified_header_and_claims(done.json()["access_token"])[1]["amr"][1]["method"] == "recovery_code"
+    pending = sign_in(client, email).json()["access_token"]
+    ch = client.post(f"{V1}/factors/{fid}/challenge", headers=h(client, pending), json={}).json()
+    spent = client.post(
+        f"{V1}/factors/{fid}/verify",
+        headers=h(client, pending),
+        json={"challenge_id": ch["id"], "code": codes["recovery_codes"][0]},
+    )
+    assert spent.status_code == 422 and spent.json()["error_code"] == "mfa_verification_failed"
+    wrong_challenge = client.post(
+        f"{V1}/factors/{fid}/verify",
+        headers=h(client, pending),
+        json={"challenge_id": str(uuid.uuid4()), "code": pyotp.TOTP(secret).at(time.time() + 30)},
+    )
+    assert (
+        wrong_challenge.status_code == 422 and wrong_challenge.json()["error_code"] == "mfa_factor_not_found"
+    )
+
+
+def test_what_is_not_offered_answers_plainly(client: TestClient) -> None:
+    assert client.get(f"{V1}/admin/users", headers=h(client)).status_code == 404
+    for path in ("/storage/v1/object/list/notes", "/functions/v1/hello", "/realtime/v1/websocket"):
+        assert client.get(path, headers=h(client)).status_code == 404, path
+    phone = client.post(f"{V1}/signup", headers=h(client), json={"phone": "+15550100", "password": PASSWORD})
+    assert phone.status_code == 422 and phone.json()["error_code"] == "phone_provider_disabled"
+    recovery = client.post(
+        f"{V1}/verify", headers=h(client), json={"type": "recovery", "token_hash": "x" * 43}
+    )
+    assert recovery.status_code == 400 and "reset" in recovery.json()["msg"]
+
+
+def test_anon_key_command(cli_env: dict[str, str], client: TestClient) -> None:
+    done = subprocess.run(
+        [str(Path(".venv/bin/oxkair").resolve()), "auth", "anon-key"],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    key = done.stdout.strip().splitlines()[-1]
+    header, claims = unverified_header_and_claims(key)
+    assert header["alg"] == "ES256" and header["kid"] and claims["role"] == "anon"
+    assert claims["exp"] - claims["iat"] > 9 * 365 * 24 * 3600
+    assert client.get(f"{V1}/settings", headers={"apikey": key}).status_code == 200
+    assert client.get("/auth/user", headers={"Authorization": f"Bearer {key}"}).status_code == 401
