@@ -84,7 +84,7 @@ if [ -n "$extras" ] && [ ! -f tests/browser_js/node_modules/axe-core/axe.min.js 
     echo "npm not found: the browser tests' accessibility checks need axe-core (npm)" >&2
   fi
 fi
-# Test-only: the real supabase-js client (npm, pinned by tests/supabase_js/package-lock.json;
+# Test-only: the real supabase-js and @supabase/ssr (npm, pinned by tests/supabase_js/package-lock.json;
 # `ws` is its realtime transport on Node 20), driven against /auth/v1 by the test suite.
 if [ -n "$extras" ] && [ ! -d tests/supabase_js/node_modules/@supabase/supabase-js ]; then
   if command -v npm >/dev/null; then
