@@ -38,7 +38,6 @@ from oxkair.api.gotrue_models import (
 from oxkair.api.models import ProfileUpdate
 from oxkair.api.rls import Rls
 from oxkair.api.routes.auth import SignupRequest
-from oxkair.api.routes.jwks import jwks
 from oxkair.api.routes.profile import update_own_profile
 from oxkair.auth.anon_key import is_anon_key
 from oxkair.auth.errors import AuthError, unauthorized
@@ -257,9 +256,6 @@ def verify(body: VerifyBody, service: Service, addr: ClientAddr) -> dict[str, An
 @router.get("/settings")
 def settings(service: Service) -> dict[str, Any]:
     return settings_json(autoconfirm=not service.settings.oxkair_require_email_verification)
-
-
-router.add_api_route("/.well-known/jwks.json", jwks, methods=["GET"])
 
 
 # ── MFA (TOTP)
