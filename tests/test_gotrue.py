@@ -585,3 +585,51 @@ def test_anon_key_command(cli_env: dict[str, str], client: TestClient) -> None:
     assert claims["exp"] - claims["iat"] > 9 * 365 * 24 * 3600
     assert client.get(f"{V1}/settings", headers={"apikey": key}).status_code == 200
     assert client.get("/auth/user", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+
+
+def test_rate_limit_per_address_answers_429(
+    make_client: Callable[..., TestClient], gt_account: Callable[[], tuple[str, dict[str, Any]]]
+) -> None:
+    email, _ = gt_account()
+    client = make_client(oxkair_login_rate_per_ip=2)
+    answers = [sign_in(client, email) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].json()["error_code"] == "over_request_rate_limit" and answers[2].headers["retry-after"]
+
+
+def test_a_tampered_pending_token_completes_nothing(
+    client: TestClient, gt_account: Callable[[], tuple[str, dict[str, Any]]]
+) -> None:
+    email, session = gt_account()
+    auth = h(client, session["access_token"])
+    factor = client.post(f"{V1}/factors", headers=auth, json={"factor_type": "totp"}).json()
+    challenge = client.post(f"{V1}/factors/{factor['id']}/challenge", headers=auth, json={}).json()
+    code = pyotp.TOTP(factor["totp"]["secret"]).now()
+    ok = client.post(
+        f"{V1}/factors/{factor['id']}/verify",
+        headers=auth,
+        json={"challenge_id": challenge["id"], "code": code},
+    )
+    assert ok.status_code == 200
+    pending = sign_in(client, email).json()["access_token"]
+    head, body, signature = pending.split(".")
+    claims = unverified_header_and_claims(pending)[1]
+    for changed in (
+        {"mfa_challenge": "x" * 43},
+        {"sub": session["user"]["id"][:-1] + "0"},
+        {"exp": claims["exp"] + 600},
+    ):
+        forged = f"{head}.{_b64({**claims, **changed})}.{signature}"
+        r = client.post(
+            f"{V1}/factors/{factor['id']}/verify",
+            headers=h(client, forged),
+            json={
+                "challenge_id": claims["session_id"],
+                "code": pyotp.TOTP(factor["totp"]["secret"]).at(time.time() + 30),
+            },
+        )
+        assert r.status_code == 403 and r.json()["error_code"] == "bad_jwt", changed
+    # Without the pending claim the same signature is no aal1 session either.
+    stripped = {k: v for k, v in claims.items() if k != "mfa_challenge"}
+    r = client.get(f"{V1}/user", headers=h(client, f"{head}.{_b64(stripped)}.{signature}"))
+    assert r.status_code == 403
