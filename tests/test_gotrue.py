@@ -170,6 +170,12 @@ def test_signup_data_is_validated_and_nothing_is_created(
         )
         assert r.status_code == 400 and r.json()["error_code"] == "validation_failed", r.text
         assert "data." in r.json()["msg"]
+    unknown = client.post(
+        f"{V1}/signup",
+        headers=h(client),
+        json={"email": email, "password": PASSWORD, "data": profile(str(uuid.uuid4()))},
+    )
+    assert unknown.status_code == 422 and unknown.json()["error_code"] == "validation_failed", unknown.text
     assert superuser.execute("SELECT count(*) FROM auth.users WHERE email = %s", [email]).fetchone() == (0,)
 
 

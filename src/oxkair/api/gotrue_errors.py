@@ -21,6 +21,7 @@ from psycopg_pool import PoolTimeout
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
+from oxkair.api.problems import _SQLSTATES as SQLSTATES
 from oxkair.api.problems import Problem
 from oxkair.auth.errors import AuthError
 from oxkair.auth.service import BAD_CREDENTIALS, BAD_LINK
@@ -124,6 +125,15 @@ def _from_any(exc: Exception) -> GoTrueError:
         state = exc.sqlstate or ""
         if state == "OX403":  # our functions' refusals needing an aal2 session
             return GoTrueError(403, "insufficient_aal", exc.diag.message_primary or "AAL2 required")
+        if state in SQLSTATES:  # what /auth answers too (never the server's text: it may quote PHI)
+            status, detail = SQLSTATES[state]
+            return GoTrueError(status, "validation_failed" if status < 500 else "unexpected_failure", detail)
+        if state.startswith("22"):
+            return GoTrueError(422, "validation_failed", "a value is not valid")
+        if state.startswith("OX") and state[2:].isdigit() and 400 <= int(state[2:]) < 500:
+            # Raised by our own functions (OX<http status>) with a message written for the client.
+            message = exc.diag.message_primary or "request refused"
+            return GoTrueError(int(state[2:]), "validation_failed", message)
         if isinstance(exc, psycopg.OperationalError):
             return GoTrueError(503, "unexpected_failure", "the database is not reachable; retry")
         log.error("database error %s (%s) on /auth/v1", state, type(exc).__name__)

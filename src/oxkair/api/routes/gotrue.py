@@ -114,8 +114,10 @@ def _invalid(exc: ValidationError, prefix: str = "") -> GoTrueError:
 def signup(body: SignupBody, service: Service, addr: ClientAddr, request: Request) -> dict[str, Any]:
     """options.data carries the profile: first_name, last_name, user_category, institution_id,
     npi, phone_number. The same answer whether or not the address already has an account."""
-    if body.phone or not body.email:
+    if body.phone:
         raise GoTrueError(422, "phone_provider_disabled", "Sign-ups with a phone number are not offered")
+    if not body.email:
+        raise GoTrueError(400, "validation_failed", "Signup requires a valid email")
     if not body.password:
         raise GoTrueError(400, "validation_failed", "Signup requires a valid password")
     profile_fields = {k: v for k, v in body.data.items() if k not in ("email", "password")}
