@@ -149,9 +149,10 @@ def token(
             grant = PasswordGrant.model_validate(payload)
         except ValidationError as exc:
             raise _invalid(exc) from exc
-        if grant.phone or not grant.email:
-            raise GoTrueError(400, "validation_failed", "missing email or phone") if not grant.phone \
-                else GoTrueError(422, "phone_provider_disabled", "Phone logins are disabled")
+        if grant.phone:
+            raise GoTrueError(422, "phone_provider_disabled", "Phone logins are disabled")
+        if not grant.email:
+            raise GoTrueError(400, "validation_failed", "missing email or phone")
         result = service.login(grant.email, grant.password, addr, request.headers.get("user-agent"))
         if isinstance(result, MfaChallenge):
             access, ttl = _runtime(request).tokens.issue_pending(
@@ -204,7 +205,7 @@ def update_user(body: UserUpdate, request: Request, service: Service, addr: Clie
     account = service.account(claims, addr)
     if body.email is not None and body.email.strip().lower() != str(account["email"]).lower():
         raise GoTrueError(422, "feature_disabled",
-                          "Changing the email address is not offered: ask an institution administrator")
+                          "Changing the email address of an account is not offered")
     if body.phone:
         raise GoTrueError(422, "phone_provider_disabled", "Phone numbers of accounts are not offered")
     profile = None
