@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from oxkair.auth.tokens import APP_METADATA, ROLE, TOKEN_TYPE
+from oxkair.auth.tokens import ROLE, TOKEN_TYPE, app_metadata
 
 # Factor ids name the user's one TOTP factor: stable, derived, revealing nothing.
 _FACTOR_NS = uuid.UUID("6f1c1d55-1d7e-4a51-9f0e-5b8f3c0b7a13")
@@ -119,7 +119,7 @@ def user_json(account: dict[str, Any], audience: str) -> dict[str, Any]:
         "phone": "",
         "confirmed_at": confirmed,
         "last_sign_in_at": _iso(account.get("last_sign_in_at")),
-        "app_metadata": {**APP_METADATA, "verification_status": account.get("verification_status")},
+        "app_metadata": {**app_metadata(), "verification_status": account.get("verification_status")},
         "user_metadata": metadata,
         "identities": [{
             "identity_id": str(uuid.uuid5(_FACTOR_NS, f"identity:{user_id}")),
@@ -153,7 +153,7 @@ def signup_user(email: str, audience: str) -> dict[str, Any]:
         "email": email,
         "phone": "",
         "confirmation_sent_at": now,
-        "app_metadata": APP_METADATA,
+        "app_metadata": app_metadata(),
         "user_metadata": {},
         "identities": [],
         "created_at": now,

@@ -23,7 +23,13 @@ TOKEN_TYPE = "bearer"  # noqa: S105 - the OAuth token type, not a secret
 # A token that only continues a sign-in with MFA (GoTrue's aal1 session of an MFA user) carries
 # its challenge here; every verifier but verify_pending refuses it.
 PENDING_CLAIM = "mfa_challenge"
-APP_METADATA = {"provider": "email", "providers": ["email"]}
+
+
+def app_metadata() -> dict[str, Any]:
+    """GoTrue's app_metadata of an email-and-password account (a fresh dict each time)."""
+    return {"provider": "email", "providers": ["email"]}
+
+
 # GoTrue's amr entries ({method, timestamp}) for our method names.
 AMR_METHODS = {"pwd": "password", "otp": "totp", "recovery_code": "recovery_code", "oidc": "oidc"}
 
@@ -113,7 +119,7 @@ class AccessTokens:
             "role": ROLE,
             "aal": aal,
             "amr": [{"method": AMR_METHODS.get(m, m), "timestamp": now} for m in amr],
-            "app_metadata": APP_METADATA,
+            "app_metadata": app_metadata(),
             "user_metadata": {},
             "is_anonymous": False,
             "jti": uuid.uuid4().hex,
