@@ -639,3 +639,23 @@ def test_a_tampered_pending_token_completes_nothing(
     stripped = {k: v for k, v in claims.items() if k != "mfa_challenge"}
     r = client.get(f"{V1}/user", headers=h(client, f"{head}.{_b64(stripped)}.{signature}"))
     assert r.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "origins", ["*", "https://*.example.org", "app.example.org", "https://a.example/path"]
+)
+def test_cors_origins_must_be_exact(origins: str) -> None:
+    from pydantic import ValidationError
+
+    from oxkair.api.cors import check_origins
+    from oxkair.config import Settings, split_origins
+    from oxkair.errors import SetupError
+
+    with pytest.raises(ValidationError):
+        Settings(oxkair_cors_origins=origins)
+    with pytest.raises(SetupError):
+        check_origins(split_origins(origins))
+    assert Settings(oxkair_cors_origins="https://app.example.org, http://127.0.0.1:3000/").cors_origins == [
+        "https://app.example.org",
+        "http://127.0.0.1:3000",
+    ]

@@ -9,6 +9,9 @@ from __future__ import annotations
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from oxkair.config import CORS_ORIGIN
+from oxkair.errors import SetupError
+
 PREFIXES = ("/auth/v1/", "/rest/v1/")
 # What supabase-js and postgrest-js send (issue 13's list).
 ALLOW_HEADERS = ["apikey", "authorization", "x-client-info", "x-supabase-api-version", "content-type",
@@ -16,14 +19,30 @@ ALLOW_HEADERS = ["apikey", "authorization", "x-client-info", "x-supabase-api-ver
 EXPOSE_HEADERS = ["content-range", "x-supabase-api-version", "x-sb-error-code", "retry-after"]
 
 
+def check_origins(origins: list[str]) -> list[str]:
+    """Exact origins only (settings check them too; this guards copies made without validation)."""
+    bad = [o for o in origins if not CORS_ORIGIN.match(o)]
+    if bad:
+        raise SetupError(
+            f"OXKAIR_CORS_ORIGINS must list origins like https://app.example.org, not {bad[0]!r}"
+        )
+    return origins
+
+
 class SupabaseCors:
     """Starlette's CORSMiddleware, applied to PREFIXES only; a no-op without origins."""
 
     def __init__(self, app: ASGIApp, origins: list[str]) -> None:
         self.app = app
-        self.cors = CORSMiddleware(app, allow_origins=origins, allow_methods=["GET", "POST", "PUT", "PATCH",
-                                   "DELETE", "OPTIONS"], allow_headers=ALLOW_HEADERS,
-                                   expose_headers=EXPOSE_HEADERS, allow_credentials=False, max_age=600)
+        self.cors = CORSMiddleware(
+            app,
+            allow_origins=check_origins(origins),
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=ALLOW_HEADERS,
+            expose_headers=EXPOSE_HEADERS,
+            allow_credentials=False,
+            max_age=600,
+        )
         self.enabled = bool(origins)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
