@@ -377,8 +377,8 @@ def test_update_user(
         json={"password": "a brand new passphrase", "current_password": "not it at all"},
     )
     assert r.json()["error_code"] == "current_password_invalid"
-    r = client.put(f"{V1}/user", headers=auth, json={"email": unique_email("other")})
-    assert r.status_code == 422 and r.json()["error_code"] == "feature_disabled"
+    r = client.put(f"{V1}/user", headers=auth, json={"email": "not an address"})
+    assert r.status_code == 400 and r.json()["error_code"] == "email_address_invalid"
     r = client.put(
         f"{V1}/user", headers=auth, json={"password": "a brand new passphrase", "current_password": PASSWORD}
     )
@@ -659,3 +659,70 @@ def test_cors_origins_must_be_exact(origins: str) -> None:
         "https://app.example.org",
         "http://127.0.0.1:3000",
     ]
+
+
+def test_email_change_is_confirmed_by_the_new_address(
+    client: TestClient,
+    gt_account: Callable[[], tuple[str, dict[str, Any]]],
+    superuser: psycopg.Connection[Any],
+) -> None:
+    old, session = gt_account()
+    user_id = session["user"]["id"]
+    auth = h(client, session["access_token"])
+    new = unique_email("moved")
+    r = client.put(f"{V1}/user", headers=auth, json={"email": new})
+    assert r.status_code == 200 and r.json()["new_email"] == new and r.json()["email"] == old
+    notice = superuser.execute(
+        "SELECT subject FROM auth.outbox WHERE to_address = %s ORDER BY id DESC LIMIT 1", [old]
+    ).fetchone()
+    assert notice == ("Your Oxkair email address is being changed",)
+    assert sign_in(client, old).status_code == 200  # nothing changes until the new address confirms
+    token = outbox_token(superuser, new)
+    done = client.post(f"{V1}/verify", headers=h(client), json={"type": "email_change", "token_hash": token})
+    assert done.status_code == 200, done.text
+    again = client.post(f"{V1}/verify", headers=h(client), json={"type": "email_change", "token_hash": token})
+    assert again.status_code == 403 and again.json()["error_code"] == "otp_expired"  # single use
+    assert sign_in(client, old).json()["error_code"] == "invalid_credentials"
+    moved = sign_in(client, new)
+    assert moved.status_code == 200 and moved.json()["user"]["id"] == user_id
+    assert "AUTH_EMAIL_CHANGED" in audit_actions(superuser, user_id)
+
+
+def test_email_change_to_a_taken_address_changes_nothing_and_says_nothing(
+    client: TestClient,
+    gt_account: Callable[[], tuple[str, dict[str, Any]]],
+    superuser: psycopg.Connection[Any],
+) -> None:
+    mine, session = gt_account()
+    theirs, _ = gt_account()
+    auth = h(client, session["access_token"])
+    taken = client.put(f"{V1}/user", headers=auth, json={"email": theirs.upper()})
+    free = client.put(f"{V1}/user", headers=auth, json={"email": unique_email("free")})
+    assert taken.status_code == free.status_code == 200
+    assert set(taken.json()) == set(free.json())
+    told = superuser.execute(
+        "SELECT subject FROM auth.outbox WHERE lower(to_address) = lower(%s) ORDER BY id DESC LIMIT 1",
+        [theirs],
+    ).fetchone()
+    assert told == ("Email change attempt for your Oxkair account",)
+    pending = superuser.execute(
+        "SELECT count(*) FROM auth.email_changes WHERE user_id = %s AND lower(new_email) = lower(%s)",
+        [session["user"]["id"], theirs],
+    ).fetchone()
+    assert pending == (0,) and sign_in(client, mine).status_code == 200
+
+
+def test_email_change_functions_act_for_the_caller_only(superuser: psycopg.Connection[Any]) -> None:
+    """Anonymous callers cannot ask; a stolen link token is the only way to apply one, and it
+    is the new address's to click."""
+    with superuser.transaction():
+        superuser.execute("SET LOCAL ROLE oxkair_anon")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            superuser.execute(
+                "SELECT auth.request_email_change('x@authtest.example', 'x', 60,"
+                " 's', 'b', 's', 'b', 's', 'b')"
+            )
+    with superuser.transaction():
+        superuser.execute("SET LOCAL ROLE oxkair_authenticated")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            superuser.execute("SELECT * FROM auth.email_changes")

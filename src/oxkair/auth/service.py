@@ -369,6 +369,25 @@ class AuthService:
         user["aal"] = claims.get("aal")
         return user
 
+    def request_email_change(
+        self, claims: Mapping[str, Any], new_email: str, client_addr: str | None
+    ) -> None:
+        """Email the new address a confirmation link (auth.verify_email applies it) and tell the
+        current one; a taken address changes nothing and the caller is told the same."""
+        token = secrets.token_urlsafe(32)
+        confirm = render("email_change", self.settings, token=token)
+        taken = render("email_change_taken", self.settings)
+        notice = render("email_change_notice", self.settings)
+        with self._tx(claims, client_addr) as conn:
+            self._limit(conn, "email_change", client_addr)
+            row = conn.execute(
+                "SELECT auth.request_email_change(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [new_email, token_hash(token), self.settings.oxkair_email_token_ttl, confirm.subject,
+                 confirm.body, taken.subject, taken.body, notice.subject, notice.body],
+            ).fetchone()
+        if not row or not row[0]:
+            raise AuthError(422, "accounts of the external issuer change their address there")
+
     def account(self, claims: Mapping[str, Any], client_addr: str | None) -> dict[str, Any]:
         """The caller's user, profile and TOTP factor (no secret) in one read (GoTrue's User)."""
         with self._tx(claims, client_addr) as conn:

@@ -9,8 +9,10 @@ MFA routes (GoTrue would hand out an aal1 session), and a password change needs 
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import segno
@@ -46,6 +48,7 @@ from oxkair.auth.service import AuthService, Grant, MfaChallenge, SignupData
 from oxkair.auth.tokens import PENDING_CLAIM, InvalidToken, unverified_header_and_claims
 
 _CHALLENGE_NS = uuid.UUID("0b6f5a52-8d7e-4c53-a8f4-3f1f8f3e2c61")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # as /auth/signup's
 
 
 def require_apikey(request: Request) -> None:
@@ -197,15 +200,22 @@ def get_user(request: Request, service: Service, addr: ClientAddr) -> dict[str, 
 @router.put("/user")
 def update_user(body: UserUpdate, request: Request, service: Service, addr: ClientAddr) -> dict[str, Any]:
     """`data` updates the profile's names and contact details (institution and category are
-    fixed at signup); `password` needs `current_password`; email changes are not offered."""
+    fixed at signup); `password` needs `current_password`; a new `email` is confirmed by a link
+    sent to it (POST /verify type email_change, or oxkair's /verify-email page)."""
     claims, pending = _caller(request)
     if pending:
         raise GoTrueError(401, "insufficient_aal",
                           "AAL2 session is required to update email or password when MFA is enabled.")
     account = service.account(claims, addr)
+    new_email = None
     if body.email is not None and body.email.strip().lower() != str(account["email"]).lower():
-        raise GoTrueError(422, "feature_disabled",
-                          "Changing the email address of an account is not offered")
+        new_email = body.email.strip()
+        if not EMAIL.match(new_email) or len(new_email) > 320:
+            raise GoTrueError(400, "email_address_invalid",
+                              "Unable to validate email address: invalid format")
+        if "session_id" not in claims:
+            raise GoTrueError(422, "user_sso_managed",
+                              "Updating the email of an account of the external issuer happens there")
     if body.phone:
         raise GoTrueError(422, "phone_provider_disabled", "Phone numbers of accounts are not offered")
     profile = None
@@ -229,7 +239,12 @@ def update_user(body: UserUpdate, request: Request, service: Service, addr: Clie
         with Rls(request.app.state.pool, claims, addr).transaction() as conn:
             update_own_profile(conn, profile)
         account = service.account(claims, addr)
-    return user_json(account, service.settings.oxkair_jwt_audience)
+    user = user_json(account, service.settings.oxkair_jwt_audience)
+    if new_email is not None:
+        # The same answer whether the address is free or taken (its owner is told instead).
+        service.request_email_change(claims, new_email, addr)
+        user.update(new_email=new_email, email_change_sent_at=datetime.now(UTC).isoformat())
+    return user
 
 
 # ── email links
@@ -242,12 +257,12 @@ def recover(body: RecoverBody, service: Service, addr: ClientAddr) -> dict[str, 
 
 @router.post("/verify")
 def verify(body: VerifyBody, service: Service, addr: ClientAddr) -> dict[str, Any]:
-    """type signup|email with token_hash (or token): the emailed verification token. Signs
-    nobody in (sign in with the password afterwards); password resets end on oxkair's page."""
+    """type signup|email|email_change with token_hash (or token): the emailed link's token.
+    Signs nobody in (sign in with the password afterwards); password resets end on oxkair's page."""
     if body.type == "recovery":
         raise GoTrueError(400, "validation_failed",
                           "Password resets are completed on the page the email links to")
-    if body.type not in ("signup", "email"):
+    if body.type not in ("signup", "email", "email_change"):
         raise GoTrueError(400, "validation_failed", f"Unsupported verification type {body.type!r}")
     token = body.token_hash or body.token
     if not token:
