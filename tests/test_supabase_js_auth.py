@@ -91,7 +91,7 @@ def test_a_users_day_through_supabase_js(
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed (scripts/setup.sh --dev installs it)")
-def test_ssr_keeps_the_session_in_the_pinned_cookie(
+def test_ssr_cookie_and_email_change(
     live_url: str, api_settings: Settings, superuser: psycopg.Connection[Any], institution_id: str
 ) -> None:
     email = unique_email("ssr")
@@ -114,3 +114,9 @@ def test_ssr_keeps_the_session_in_the_pinned_cookie(
     assert verified.status_code == 200, verified.text
     (result,) = run_node("ssr_cookie.mjs", env)
     assert result["cookies"] and all(n.startswith("sb-oxkair-auth-token") for n in result["cookies"])
+
+    # Then the same account moves to a new address: updateUser({ email }), the link, verifyOtp.
+    moved = {**env, "NEW_EMAIL": unique_email("moved")}
+    assert run_node("email_change.mjs", moved)[0]["new_email"] == moved["NEW_EMAIL"]
+    token = outbox_token(superuser, moved["NEW_EMAIL"])
+    assert run_node("email_change.mjs", {**moved, "CONFIRM_TOKEN": token})[0]["email"] == moved["NEW_EMAIL"]
