@@ -30,6 +30,11 @@
 -- │     USING true
 -- │ app.institution_words · Trusted functions read institution words · SELECT · oxkair_definer
 -- │     USING true
+-- │ auth.email_changes · Backups read every row · SELECT · oxkair_backup
+-- │     USING true
+-- │ auth.email_changes · Trusted functions manage email changes · ALL · oxkair_definer
+-- │     USING true
+-- │     WITH CHECK true
 -- │ auth.login_failures · Backups read every row · SELECT · oxkair_backup
 -- │     USING true
 -- │ auth.login_failures · Trusted functions manage login failures · ALL · oxkair_definer
@@ -2292,6 +2297,57 @@ $$;
 ALTER FUNCTION auth.mfa_remove() OWNER TO oxkair_definer;
 
 --
+-- Name: mfa_session_refresh_token(bytea); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
+--
+
+CREATE FUNCTION auth.mfa_session_refresh_token(p_new_hash bytea) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+DECLARE
+  v_user uuid := auth.uid();
+  v_session uuid := nullif(auth.jwt() ->> 'session_id', '')::uuid;
+BEGIN
+  PERFORM FROM auth.sessions s
+   WHERE s.id = v_session AND s.user_id = v_user AND s.aal = 'aal2' AND s.revoked_at IS NULL
+     AND s.not_after > now() AND s.last_seen_at + s.idle_timeout > now()
+     AND EXISTS (SELECT FROM auth.mfa_factors f WHERE f.user_id = v_user
+                   AND f.verified_at > now() - interval '5 minutes')
+   FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN false;
+  END IF;
+  UPDATE auth.refresh_tokens SET used_at = now() WHERE session_id = v_session AND used_at IS NULL;
+  INSERT INTO auth.refresh_tokens (token_hash, session_id) VALUES (p_new_hash, v_session);
+  PERFORM auth.log_event('AUTH_REFRESH', v_user,
+    jsonb_build_object('session_id', v_session, 'reason', 'mfa_verified'));
+  RETURN true;
+END
+$$;
+
+ALTER FUNCTION auth.mfa_session_refresh_token(p_new_hash bytea) OWNER TO oxkair_definer;
+
+--
+-- Name: my_account(); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
+--
+
+CREATE FUNCTION auth.my_account() RETURNS TABLE(id uuid, email text, email_confirmed_at timestamp with time zone, created_at timestamp with time zone, updated_at timestamp with time zone, last_sign_in_at timestamp with time zone, first_name text, last_name text, user_category text, institution_id uuid, npi text, phone_number text, verification_status text, factor_created_at timestamp with time zone, factor_verified_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  SELECT u.id, u.email, u.email_confirmed_at, u.created_at,
+         greatest(u.updated_at, p.updated_at), u.last_sign_in_at,
+         p.first_name, p.last_name, p.user_category, p.institution_id, p.npi, p.phone_number,
+         p.verification_status, f.created_at, f.verified_at
+    FROM auth.users u
+    LEFT JOIN public.profiles p ON p.id = u.id
+    LEFT JOIN auth.mfa_factors f ON f.user_id = u.id
+   WHERE u.id = (SELECT auth.uid())
+$$;
+
+ALTER FUNCTION auth.my_account() OWNER TO oxkair_definer;
+
+--
 -- Name: my_credentials(); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
 --
 
@@ -2412,6 +2468,7 @@ CREATE FUNCTION auth.prune() RETURNS void
   DELETE FROM auth.login_failures
    WHERE last_failure_at < now() - interval '1 day' AND (locked_until IS NULL OR locked_until < now());
   DELETE FROM auth.one_time_tokens WHERE expires_at < now() - interval '7 days';
+  DELETE FROM auth.email_changes WHERE expires_at < now() - interval '7 days';
   DELETE FROM app.idempotency_keys WHERE created_at < now() - interval '48 hours';
 $$;
 
@@ -2575,6 +2632,44 @@ $_$;
 ALTER FUNCTION auth.rehash_password(p_user_id uuid, p_old_hash text, p_new_hash text) OWNER TO oxkair_definer;
 
 --
+-- Name: request_email_change(text, bytea, integer, text, text, text, text, text, text); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
+--
+
+CREATE FUNCTION auth.request_email_change(p_new_email text, p_token_hash bytea, p_seconds integer, p_subject text, p_body text, p_taken_subject text, p_taken_body text, p_notice_subject text, p_notice_body text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+DECLARE
+  v_user uuid := auth.uid();
+  v_current text;
+  v_email text := btrim(p_new_email);
+BEGIN
+  SELECT u.email INTO v_current FROM auth.users u
+   WHERE u.id = v_user AND u.external_issuer IS NULL AND u.disabled_at IS NULL;
+  IF v_current IS NULL THEN
+    RETURN false;
+  END IF;
+  -- One pending change at a time: an older link stops working.
+  UPDATE auth.email_changes SET used_at = now() WHERE user_id = v_user AND used_at IS NULL;
+  IF EXISTS (SELECT FROM auth.users u WHERE lower(u.email) = lower(v_email)) THEN
+    PERFORM auth.queue_email(v_email, p_taken_subject, p_taken_body);
+    PERFORM auth.log_event('AUTH_EMAIL_CHANGE_REQUESTED', v_user,
+      jsonb_build_object('to', auth.email_key(v_email), 'taken', true));
+    RETURN true;
+  END IF;
+  INSERT INTO auth.email_changes (token_hash, user_id, new_email, expires_at)
+  VALUES (p_token_hash, v_user, v_email, now() + make_interval(secs => p_seconds));
+  PERFORM auth.queue_email(v_email, p_subject, p_body);
+  PERFORM auth.queue_email(v_current, p_notice_subject, p_notice_body);
+  PERFORM auth.log_event('AUTH_EMAIL_CHANGE_REQUESTED', v_user,
+    jsonb_build_object('to', auth.email_key(v_email), 'taken', false));
+  RETURN true;
+END
+$$;
+
+ALTER FUNCTION auth.request_email_change(p_new_email text, p_token_hash bytea, p_seconds integer, p_subject text, p_body text, p_taken_subject text, p_taken_body text, p_notice_subject text, p_notice_body text) OWNER TO oxkair_definer;
+
+--
 -- Name: request_token(text, text, bytea, integer, text, text); Type: FUNCTION; Schema: auth; Owner: oxkair_definer
 --
 
@@ -2723,16 +2818,28 @@ CREATE FUNCTION auth.verify_email(p_token_hash bytea) RETURNS boolean
     AS $$
 DECLARE
   v_user uuid;
+  v_new text;
 BEGIN
   UPDATE auth.one_time_tokens SET used_at = now()
    WHERE token_hash = p_token_hash AND purpose = 'email_verification'
      AND used_at IS NULL AND expires_at > now()
   RETURNING user_id INTO v_user;
-  IF v_user IS NULL THEN
-    RETURN false;
+  IF v_user IS NOT NULL THEN
+    UPDATE auth.users SET email_confirmed_at = coalesce(email_confirmed_at, now()) WHERE id = v_user;
+    PERFORM auth.log_event('AUTH_EMAIL_VERIFIED', v_user, '{}'::jsonb);
+    RETURN true;
   END IF;
-  UPDATE auth.users SET email_confirmed_at = coalesce(email_confirmed_at, now()) WHERE id = v_user;
-  PERFORM auth.log_event('AUTH_EMAIL_VERIFIED', v_user, '{}'::jsonb);
+  UPDATE auth.email_changes c SET used_at = now()
+   WHERE c.token_hash = p_token_hash AND c.used_at IS NULL AND c.expires_at > now()
+  RETURNING c.user_id, c.new_email INTO v_user, v_new;
+  IF v_user IS NULL
+     OR EXISTS (SELECT FROM auth.users u WHERE lower(u.email) = lower(v_new) AND u.id <> v_user)
+     OR NOT EXISTS (SELECT FROM auth.users u WHERE u.id = v_user AND u.disabled_at IS NULL) THEN
+    RETURN false;  -- unknown, used or expired; or the address was taken meanwhile
+  END IF;
+  UPDATE auth.users SET email = v_new, email_confirmed_at = coalesce(email_confirmed_at, now())
+   WHERE id = v_user;
+  PERFORM auth.log_event('AUTH_EMAIL_CHANGED', v_user, jsonb_build_object('to', auth.email_key(v_new)));
   RETURN true;
 END
 $$;
@@ -3636,6 +3743,24 @@ CREATE TABLE audit.row_change_trigger (
 ALTER TABLE audit.row_change_trigger OWNER TO oxkair_owner;
 
 --
+-- Name: email_changes; Type: TABLE; Schema: auth; Owner: oxkair_owner
+--
+
+CREATE TABLE auth.email_changes (
+    token_hash bytea NOT NULL,
+    user_id uuid NOT NULL,
+    new_email text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    CONSTRAINT email_changes_new_email_format CHECK (((new_email = btrim(new_email)) AND (new_email ~~ '%_@_%'::text) AND (length(new_email) <= 320)))
+);
+
+ALTER TABLE ONLY auth.email_changes FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE auth.email_changes OWNER TO oxkair_owner;
+
+--
 -- Name: login_failures; Type: TABLE; Schema: auth; Owner: oxkair_owner
 --
 
@@ -4388,6 +4513,13 @@ ALTER TABLE ONLY audit.row_change_trigger
     ADD CONSTRAINT row_change_trigger_pkey PRIMARY KEY (table_name);
 
 --
+-- Name: email_changes email_changes_pkey; Type: CONSTRAINT; Schema: auth; Owner: oxkair_owner
+--
+
+ALTER TABLE ONLY auth.email_changes
+    ADD CONSTRAINT email_changes_pkey PRIMARY KEY (token_hash);
+
+--
 -- Name: login_failures login_failures_pkey; Type: CONSTRAINT; Schema: auth; Owner: oxkair_owner
 --
 
@@ -4819,6 +4951,12 @@ CREATE INDEX log_y2040_actor_user_id_at_idx ON audit.log_y2040 USING btree (acto
 --
 
 CREATE INDEX log_y2040_table_name_row_id_idx ON audit.log_y2040 USING btree (table_name, row_id);
+
+--
+-- Name: email_changes_user_id_idx; Type: INDEX; Schema: auth; Owner: oxkair_owner
+--
+
+CREATE INDEX email_changes_user_id_idx ON auth.email_changes USING btree (user_id);
 
 --
 -- Name: one_time_tokens_user_id_purpose_idx; Type: INDEX; Schema: auth; Owner: oxkair_owner
@@ -5402,6 +5540,13 @@ ALTER TABLE ONLY app.institution_suffixes
     ADD CONSTRAINT institution_suffixes_institution_id_fkey FOREIGN KEY (institution_id) REFERENCES public.institutions(id) ON DELETE CASCADE;
 
 --
+-- Name: email_changes email_changes_user_id_fkey; Type: FK CONSTRAINT; Schema: auth; Owner: oxkair_owner
+--
+
+ALTER TABLE ONLY auth.email_changes
+    ADD CONSTRAINT email_changes_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id);
+
+--
 -- Name: mfa_factors mfa_factors_user_id_fkey; Type: FK CONSTRAINT; Schema: auth; Owner: oxkair_owner
 --
 
@@ -5582,6 +5727,12 @@ ALTER TABLE app.institution_suffixes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.institution_words ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: email_changes Backups read every row; Type: POLICY; Schema: auth; Owner: oxkair_owner
+--
+
+CREATE POLICY "Backups read every row" ON auth.email_changes FOR SELECT TO oxkair_backup USING (true);
+
+--
 -- Name: login_failures Backups read every row; Type: POLICY; Schema: auth; Owner: oxkair_owner
 --
 
@@ -5648,6 +5799,12 @@ CREATE POLICY "The data migration loads users" ON auth.users FOR INSERT TO oxkai
 CREATE POLICY "The data migration reads users back to verify them" ON auth.users FOR SELECT TO oxkair_migrator USING (true);
 
 --
+-- Name: email_changes Trusted functions manage email changes; Type: POLICY; Schema: auth; Owner: oxkair_owner
+--
+
+CREATE POLICY "Trusted functions manage email changes" ON auth.email_changes TO oxkair_definer USING (true) WITH CHECK (true);
+
+--
 -- Name: login_failures Trusted functions manage login failures; Type: POLICY; Schema: auth; Owner: oxkair_owner
 --
 
@@ -5700,6 +5857,12 @@ CREATE POLICY "Trusted functions manage sessions" ON auth.sessions TO oxkair_def
 --
 
 CREATE POLICY "Trusted functions manage users" ON auth.users TO oxkair_definer USING (true) WITH CHECK (true);
+
+--
+-- Name: email_changes; Type: ROW SECURITY; Schema: auth; Owner: oxkair_owner
+--
+
+ALTER TABLE auth.email_changes ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: login_failures; Type: ROW SECURITY; Schema: auth; Owner: oxkair_owner
@@ -6612,6 +6775,20 @@ REVOKE ALL ON FUNCTION auth.mfa_remove() FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.mfa_remove() TO oxkair_authenticated;
 
 --
+-- Name: FUNCTION mfa_session_refresh_token(p_new_hash bytea); Type: ACL; Schema: auth; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION auth.mfa_session_refresh_token(p_new_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION auth.mfa_session_refresh_token(p_new_hash bytea) TO oxkair_authenticated;
+
+--
+-- Name: FUNCTION my_account(); Type: ACL; Schema: auth; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION auth.my_account() FROM PUBLIC;
+GRANT ALL ON FUNCTION auth.my_account() TO oxkair_authenticated;
+
+--
 -- Name: FUNCTION my_credentials(); Type: ACL; Schema: auth; Owner: oxkair_definer
 --
 
@@ -6700,6 +6877,13 @@ GRANT ALL ON FUNCTION auth.refresh_session(p_old_hash bytea, p_new_hash bytea) T
 
 REVOKE ALL ON FUNCTION auth.rehash_password(p_user_id uuid, p_old_hash text, p_new_hash text) FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.rehash_password(p_user_id uuid, p_old_hash text, p_new_hash text) TO oxkair_anon;
+
+--
+-- Name: FUNCTION request_email_change(p_new_email text, p_token_hash bytea, p_seconds integer, p_subject text, p_body text, p_taken_subject text, p_taken_body text, p_notice_subject text, p_notice_body text); Type: ACL; Schema: auth; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION auth.request_email_change(p_new_email text, p_token_hash bytea, p_seconds integer, p_subject text, p_body text, p_taken_subject text, p_taken_body text, p_notice_subject text, p_notice_body text) FROM PUBLIC;
+GRANT ALL ON FUNCTION auth.request_email_change(p_new_email text, p_token_hash bytea, p_seconds integer, p_subject text, p_body text, p_taken_subject text, p_taken_body text, p_notice_subject text, p_notice_body text) TO oxkair_authenticated;
 
 --
 -- Name: FUNCTION request_token(p_email text, p_purpose text, p_token_hash bytea, p_token_seconds integer, p_subject text, p_body text); Type: ACL; Schema: auth; Owner: oxkair_definer
@@ -7067,6 +7251,13 @@ GRANT SELECT ON TABLE audit.log_y2040 TO oxkair_backup;
 
 GRANT SELECT ON TABLE audit.row_change_trigger TO oxkair_auditor;
 GRANT SELECT ON TABLE audit.row_change_trigger TO oxkair_backup;
+
+--
+-- Name: TABLE email_changes; Type: ACL; Schema: auth; Owner: oxkair_owner
+--
+
+GRANT SELECT ON TABLE auth.email_changes TO oxkair_backup;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.email_changes TO oxkair_definer;
 
 --
 -- Name: TABLE login_failures; Type: ACL; Schema: auth; Owner: oxkair_owner

@@ -49,6 +49,12 @@ if [ -n "$extras" ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/nu
   apt_install chromium
 fi
 
+# ── --dev only: Node and npm (Debian's) for the test-only JavaScript below, where missing.
+if [ -n "$extras" ] && ! command -v npm >/dev/null && command -v apt-get >/dev/null; then
+  echo "installing nodejs and npm for the JavaScript test tools (apt)"
+  apt_install nodejs npm
+fi
+
 if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   echo "oxkair needs Python >= 3.11 (python3 is $(python3 --version 2>&1))" >&2
   exit 2
@@ -76,6 +82,16 @@ if [ -n "$extras" ] && [ ! -f tests/browser_js/node_modules/axe-core/axe.min.js 
       || echo "axe-core not installed: the browser tests' accessibility checks will fail" >&2
   else
     echo "npm not found: the browser tests' accessibility checks need axe-core (npm)" >&2
+  fi
+fi
+# Test-only: the real supabase-js and @supabase/ssr (npm, pinned by tests/supabase_js/package-lock.json;
+# `ws` is its realtime transport on Node 20), driven against /auth/v1 by the test suite.
+if [ -n "$extras" ] && [ ! -d tests/supabase_js/node_modules/@supabase/supabase-js ]; then
+  if command -v npm >/dev/null; then
+    npm ci --silent --no-audit --no-fund --prefix tests/supabase_js >/dev/null \
+      || echo "supabase-js not installed: tests/test_supabase_js_auth.py will fail" >&2
+  else
+    echo "npm not found: tests/test_supabase_js_auth.py needs supabase-js (npm)" >&2
   fi
 fi
 echo "oxkair installed in .venv (run: .venv/bin/oxkair --help)"

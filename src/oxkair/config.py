@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+CORS_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$")  # an exact origin
 
 # libpq sslmodes that do not authenticate the server (or do not encrypt at all).
 WEAK_SSLMODES = frozenset({"disable", "allow", "prefer", "require", "verify-ca"})
@@ -124,7 +127,15 @@ class Settings(BaseSettings):
 
     @property
     def cors_origins(self) -> list[str]:
-        return [o.strip() for o in self.oxkair_cors_origins.split(",") if o.strip()]
+        return split_origins(self.oxkair_cors_origins)
+
+    @field_validator("oxkair_cors_origins")
+    @classmethod
+    def _exact_origins(cls, value: str) -> str:
+        bad = [o for o in split_origins(value) if not CORS_ORIGIN.match(o)]
+        if bad:  # `*` or a pattern would open the Supabase-compatible endpoints to every site
+            raise ValueError(f"list origins like https://app.example.org, not {bad[0]!r}")
+        return value
 
     @property
     def embedded(self) -> bool:
@@ -144,6 +155,10 @@ class Settings(BaseSettings):
     @property
     def home(self) -> Path:
         return self.oxkair_home.resolve()
+
+
+def split_origins(value: str) -> list[str]:
+    return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
 
 
 def load_settings(**overrides: object) -> Settings:

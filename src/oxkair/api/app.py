@@ -10,7 +10,8 @@ from fastapi import FastAPI
 
 from oxkair import rest, web
 from oxkair.api import problems
-from oxkair.api.routes import auth, cases, health, institutions, jwks, members, profile, providers
+from oxkair.api.cors import SupabaseCors
+from oxkair.api.routes import auth, cases, gotrue, health, institutions, jwks, members, profile, providers
 from oxkair.api.security import SecurityMiddleware
 from oxkair.auth.runtime import AuthRuntime
 from oxkair.auth.service import AuthService
@@ -49,6 +50,7 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
     app.state.settings = settings
     problems.install(app)
     app.add_middleware(SecurityMiddleware, max_body=settings.oxkair_max_body_bytes)
+    app.add_middleware(SupabaseCors, origins=settings.cors_origins)  # outermost: answers preflights
 
     # The worklist is the busiest route, then supabase-js's /rest/v1 (PostgREST's wire format,
     # docs/supabase-compat.md): routing tries routers in this order.
@@ -57,6 +59,7 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(jwks.router)
     app.include_router(auth.router)
+    app.include_router(gotrue.router)  # /auth/v1: GoTrue's wire format over the same service
     app.include_router(institutions.router)
     app.include_router(profile.router)
     app.include_router(providers.router)

@@ -14,7 +14,7 @@ from oxkair.errors import OxkairError
 
 console = Console(soft_wrap=True)
 
-app = typer.Typer(help="Authentication: signing keys.", no_args_is_help=True)
+app = typer.Typer(help="Authentication: signing keys, the anon key.", no_args_is_help=True)
 outbox_app = typer.Typer(help="Emails waiting in the outbox (verification, password reset).",
                          invoke_without_command=True)
 
@@ -34,6 +34,20 @@ def rotate_keys_command() -> None:
     if verifying:
         console.print(f"still verifying: {', '.join(verifying)}")
     console.print("running API processes pick the new key up within 10 seconds")
+
+
+@app.command("anon-key")
+def anon_key_command() -> None:
+    """Print the anon key for supabase-js (NEXT_PUBLIC_SUPABASE_ANON_KEY), as the last line.
+
+    It names this deployment (its issuer) and grants nothing beyond oxkair_anon: it is public by
+    design, ships in the front end's bundle, and stays valid across key rotations."""
+    from oxkair.auth.anon_key import issue_anon_key
+    from oxkair.auth.keys import KeyStore
+
+    settings = load_settings()
+    key = issue_anon_key(KeyStore.from_settings(settings), settings.oxkair_jwt_issuer)
+    print(key)  # plain print: rich would wrap or style it
 
 
 def _owner_connection(settings: Settings) -> Any:

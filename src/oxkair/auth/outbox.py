@@ -31,6 +31,23 @@ _TEMPLATES = {
         "The link works once and expires in {reset_minutes} "
         "minutes. If you did not ask for it, ignore this email: your password is unchanged.",
     ),
+    "email_change": (
+        "Confirm your new email address for Oxkair",
+        "To make this the address of your Oxkair account, open:\n{url}/verify-email?token={token}\n\n"
+        "or paste this code on the verification page: {token}\n\n"
+        "The link works once and expires in {hours} hours. If you did not ask for it, ignore this email.",
+    ),
+    "email_change_taken": (
+        "Email change attempt for your Oxkair account",
+        "Someone signed in to Oxkair asked to move their account to this email address, which "
+        "already has an account. Nothing was changed. If you need help, contact your institution.",
+    ),
+    "email_change_notice": (
+        "Your Oxkair email address is being changed",
+        "Someone signed in to your Oxkair account asked to change its email address. The change "
+        "happens only when the link sent to the new address is opened.\n"
+        "If it was not you, reset your password at {url}/recover: that signs every session out.",
+    ),
     "signup_existing": (
         "Sign-up attempt for your Oxkair account",
         "Someone tried to create an Oxkair account with this email address, which already "

@@ -53,6 +53,8 @@ class MfaChallenge:
     expires_in: int = mfa.CHALLENGE_SECONDS
     factor_type: str = "totp"
     mfa_required: bool = True
+    user_id: str = ""  # whose sign-in waits (for /auth/v1's pending token; not sent by /auth)
+    email: str = ""
 
 
 @dataclass
@@ -246,7 +248,7 @@ class AuthService:
                     "SELECT auth.mfa_challenge_create(%s, %s, %s)",
                     [user_id, token_hash(challenge), mfa.CHALLENGE_SECONDS],
                 )
-                return MfaChallenge(challenge)
+                return MfaChallenge(challenge, user_id=str(user_id), email=user_email)
             else:
                 refresh, refresh_digest = new_refresh_token()
                 srow = conn.execute(
@@ -341,11 +343,13 @@ class AuthService:
         status, session_id, user_id, email, aal = row
         if status == "reused":
             self.rt.sessions.forget(str(session_id))
-            raise unauthorized("refresh token already used: the session has been ended; sign in again")
+            raise AuthError(401, "refresh token already used: the session has been ended; sign in again",
+                            bearer_challenge=True, code="refresh_token_reused")
         if status != "ok":
             if session_id:
                 self.rt.sessions.forget(str(session_id))
-            raise unauthorized("invalid or expired refresh token; sign in again")
+            raise AuthError(401, "invalid or expired refresh token; sign in again", bearer_challenge=True,
+                            code="session_expired" if session_id else "refresh_token_invalid")
         return self._grant(str(session_id), str(user_id), email, aal, new, ["pwd"])
 
     def logout(self, claims: Mapping[str, Any], everywhere: bool, client_addr: str | None) -> int:
@@ -364,6 +368,45 @@ class AuthService:
         user = dict(zip(names, row, strict=True))
         user["aal"] = claims.get("aal")
         return user
+
+    def request_email_change(
+        self, claims: Mapping[str, Any], new_email: str, client_addr: str | None
+    ) -> None:
+        """Email the new address a confirmation link (auth.verify_email applies it) and tell the
+        current one; a taken address changes nothing and the caller is told the same."""
+        token = secrets.token_urlsafe(32)
+        confirm = render("email_change", self.settings, token=token)
+        taken = render("email_change_taken", self.settings)
+        notice = render("email_change_notice", self.settings)
+        with self._tx(claims, client_addr) as conn:
+            self._limit(conn, "email_change", client_addr)
+            row = conn.execute(
+                "SELECT auth.request_email_change(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [new_email, token_hash(token), self.settings.oxkair_email_token_ttl, confirm.subject,
+                 confirm.body, taken.subject, taken.body, notice.subject, notice.body],
+            ).fetchone()
+        if not row or not row[0]:
+            raise AuthError(422, "accounts of the external issuer change their address there")
+
+    def account(self, claims: Mapping[str, Any], client_addr: str | None) -> dict[str, Any]:
+        """The caller's user, profile and TOTP factor (no secret) in one read (GoTrue's User)."""
+        with self._tx(claims, client_addr) as conn:
+            cur = conn.execute("SELECT * FROM auth.my_account()")
+            row = cur.fetchone()
+            names = [c.name for c in cur.description or []]
+        if row is None:
+            raise unauthorized()
+        return dict(zip(names, row, strict=True))
+
+    def mfa_session_refresh_token(self, claims: Mapping[str, Any], client_addr: str | None) -> str:
+        """A new refresh token for the caller's session just verified with MFA (GoTrue answers
+        a factor's verification with a whole session); the session's older ones count as used."""
+        refresh, digest = new_refresh_token()
+        with self._tx(claims, client_addr) as conn:
+            row = conn.execute("SELECT auth.mfa_session_refresh_token(%s)", [digest]).fetchone()
+        if not row or not row[0]:
+            raise unauthorized("session ended; sign in again")
+        return refresh
 
     # ── the settings page (signed in): password change, sessions
     def change_password(

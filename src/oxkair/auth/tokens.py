@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import re
 import threading
@@ -33,6 +34,19 @@ _URLSAFE = bytes.maketrans(b"-_", b"+/")
 _JSON = json.JSONDecoder()  # json.loads without its per-call argument handling
 _NUMBER = (int, float)  # a tuple: `int | float` builds a new union object at every call
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+# A token that only continues a sign-in with MFA (GoTrue's aal1 session of an MFA user) carries
+# its challenge here; every verifier but verify_pending refuses it.
+PENDING_CLAIM = "mfa_challenge"
+
+
+def app_metadata() -> dict[str, Any]:
+    """GoTrue's app_metadata of an email-and-password account (a fresh dict each time)."""
+    return {"provider": "email", "providers": ["email"]}
+
+
+# GoTrue's amr entries ({method, timestamp}) for our method names.
+AMR_METHODS = {"pwd": "password", "otp": "totp", "recovery_code": "recovery_code", "oidc": "oidc"}
 
 
 class InvalidToken(Exception):
@@ -97,24 +111,55 @@ class AccessTokens:
         self.keys.refresh()
         signing = self.keys.signing
         now = int(time.time())
-        claims = {
-            "iss": self.issuer,
-            "aud": self.audience,
-            "sub": user_id,
-            "email": email,
-            "iat": now,
-            "nbf": now,
-            "exp": now + self.ttl,
-            "session_id": session_id,
-            "role": ROLE,
-            "aal": aal,
-            "amr": amr or ["pwd"],
-            "jti": uuid.uuid4().hex,
-        }
+        claims = self._claims(user_id, email, session_id, aal, amr or ["pwd"], now, self.ttl)
         token = jwt.encode(
             {"alg": ALGORITHM, "kid": signing.kid, "typ": "JWT"}, claims, signing.key, algorithms=[ALGORITHM]
         )
         return token, self.ttl
+
+    def _claims(
+        self, user_id: str, email: str, session_id: str, aal: str, amr: list[str], now: int, ttl: int
+    ) -> dict[str, Any]:
+        """GoTrue's access-token claims (supabase-js reads aal, amr, session_id, is_anonymous);
+        user_metadata stays empty: names are not needed to authorise and tokens travel widely."""
+        return {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": user_id,
+            "email": email,
+            "phone": "",
+            "iat": now,
+            "nbf": now,
+            "exp": now + ttl,
+            "session_id": session_id,
+            "role": ROLE,
+            "aal": aal,
+            "amr": [{"method": AMR_METHODS.get(m, m), "timestamp": now} for m in amr],
+            "app_metadata": app_metadata(),
+            "user_metadata": {},
+            "is_anonymous": False,
+            "jti": uuid.uuid4().hex,
+        }
+
+    def issue_pending(self, *, user_id: str, email: str, challenge: str, ttl: int) -> tuple[str, int]:
+        """A token that stands for a sign-in waiting for its second factor (GoTrue's aal1
+        session of an MFA user). It opens nothing: verify() refuses it; only the /auth/v1 MFA
+        routes take it (verify_pending), to complete `challenge` with a code."""
+        self.keys.refresh()
+        signing = self.keys.signing
+        now, ttl = int(time.time()), min(ttl, self.ttl)
+        claims = self._claims(user_id, email, pending_session_id(challenge), "aal1", ["pwd"], now, ttl)
+        claims[PENDING_CLAIM] = challenge
+        token = jwt.encode(
+            {"alg": ALGORITHM, "kid": signing.kid, "typ": "JWT"}, claims, signing.key, algorithms=[ALGORITHM]
+        )
+        return token, ttl
+
+    def verify_pending(self, token: str) -> dict[str, Any]:
+        """Claims of a valid pending-MFA token of ours, else InvalidToken."""
+        claims, _ = self._decode(token)
+        self._check_claims(claims, time.time(), pending=True)
+        return claims
 
     def verify(self, token: str, *, use_cache: bool = True) -> dict[str, Any]:
         """Claims of a valid token of ours, else InvalidToken. Session revocation is checked
@@ -129,10 +174,22 @@ class AccessTokens:
                 if cached_kid in self.keys.kids:
                     check_time_claims(claims, now)
                     return claims
-        # Hand-written JWS compact parsing around joserfc's ES256 verify: jwt.decode spent as long
-        # parsing as the curve took (0.52x a raw P-256 verify, bench/auth.py). Here each part is
-        # decoded once, the header (the same few bytes for every token of a key) is checked once
-        # per distinct value, and the claims are decoded only once the signature holds.
+        claims, kid = self._decode(token)
+        self._check_claims(claims, now)
+        if use_cache:
+            with self._lock:
+                self._cache[token] = (claims, kid)
+                if len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return claims
+
+    def _decode(self, token: str) -> tuple[dict[str, Any], str]:
+        """Claims (not yet checked) and key id of a token whose signature one of our keys verifies.
+
+        Hand-written JWS compact parsing around joserfc's ES256 verify: jwt.decode spent as long
+        parsing as the curve took (0.52x a raw P-256 verify, bench/auth.py). Here each part is
+        decoded once, the header (the same few bytes for every token of a key) is checked once
+        per distinct value, and the claims are decoded only once the signature holds."""
         parts = token.split(".")
         if len(parts) != 3 or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
             raise InvalidToken("malformed token")
@@ -154,13 +211,7 @@ class AccessTokens:
             raise InvalidToken("malformed token") from exc
         if not isinstance(claims, dict):
             raise InvalidToken("malformed token")
-        self._check_claims(claims, now)
-        if use_cache:
-            with self._lock:
-                self._cache[token] = (claims, kid)
-                if len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
-        return claims
+        return claims, kid
 
     def _header_kid(self, segment: str) -> str:
         """The kid of a header that pins ES256 and carries only our members; else InvalidToken."""
@@ -188,7 +239,12 @@ class AccessTokens:
             self._headers[segment] = kid
         return kid
 
-    def _check_claims(self, claims: dict[str, Any], now: float) -> None:
+    def _check_claims(self, claims: dict[str, Any], now: float, *, pending: bool = False) -> None:
+        if (PENDING_CLAIM in claims) != pending:
+            raise InvalidToken("this token only continues a sign-in with MFA" if not pending
+                               else "not a sign-in waiting for MFA")
+        if pending and not isinstance(claims.get(PENDING_CLAIM), str):
+            raise InvalidToken("not a sign-in waiting for MFA")
         if claims.get("iss") != self.issuer:
             raise InvalidToken("token from another issuer")
         check_audience(claims, self.audience)
@@ -209,3 +265,9 @@ class AccessTokens:
             isinstance(session, str) and _UUID.fullmatch(session)
         ):
             raise InvalidToken("token has no valid subject or session")
+
+
+def pending_session_id(challenge: str) -> str:
+    """The session_id of a pending-MFA token (and GoTrue's challenge id): derived from the
+    challenge, a UUID that names no session, so no session check can ever accept it."""
+    return str(uuid.UUID(bytes=hashlib.sha256(b"oxkair-mfa:" + challenge.encode()).digest()[:16], version=4))

@@ -46,14 +46,21 @@ def update_profile(body: ProfileUpdate, db: Db) -> ProfilePublic:
         if required in values and values[required] is None:
             raise Problem(422, f"{required} cannot be removed")
     with db.transaction() as conn:
-        if values:
-            conn.execute(
-                sql.SQL("UPDATE public.profiles SET {} WHERE id = (SELECT auth.uid())").format(
-                    sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(n)) for n in values)
-                ),
-                list(values.values()),
-            )
+        update_own_profile(conn, body)
         return ProfilePublic(**_profile(conn))
+
+
+def update_own_profile(conn: Connection[Any], body: ProfileUpdate) -> None:
+    """The caller's own row under RLS; column names come from ProfileUpdate's fields only.
+    Shared with /auth/v1's PUT /user (its `data`)."""
+    values = body.model_dump(exclude_unset=True)
+    if values:
+        conn.execute(
+            sql.SQL("UPDATE public.profiles SET {} WHERE id = (SELECT auth.uid())").format(
+                sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(n)) for n in values)
+            ),
+            list(values.values()),
+        )
 
 
 @router.get("/settings", response_model=SettingsPublic)
