@@ -71,6 +71,12 @@ class Confirmation:
     token_type: str = TOKEN_TYPE
 
 
+def _profile_fields(data: SignupData) -> list[Any]:
+    """The profile a signup carries, in the order auth.signup and auth.complete_profile take it."""
+    return [data.first_name, data.last_name, data.user_category, data.institution_id, data.npi,
+            data.phone_number]
+
+
 class AuthService:
     """Every flow runs its SQL through the auth.* SECURITY DEFINER functions, as oxkair_anon
     before login and as oxkair_authenticated (claims from a verified token) after."""
@@ -122,12 +128,7 @@ class AuthService:
                 [
                     data.email,
                     password_hash,
-                    data.first_name,
-                    data.last_name,
-                    data.user_category,
-                    data.institution_id,
-                    data.npi,
-                    data.phone_number,
+                    *_profile_fields(data),
                     token_hash(token),
                     self.settings.oxkair_email_token_ttl,
                     new.subject,
@@ -142,15 +143,7 @@ class AuthService:
         """Signup form of a user signed in through the external issuer: their profile only."""
         with self._tx(claims, client_addr) as conn:
             row = conn.execute(
-                "SELECT auth.complete_profile(%s, %s, %s, %s, %s, %s)",
-                [
-                    data.first_name,
-                    data.last_name,
-                    data.user_category,
-                    data.institution_id,
-                    data.npi,
-                    data.phone_number,
-                ],
+                "SELECT auth.complete_profile(%s, %s, %s, %s, %s, %s)", _profile_fields(data),
             ).fetchone()
         if not row or not row[0]:
             raise AuthError(409, "this account already has a profile")
