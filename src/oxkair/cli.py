@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from oxkair.audit import report_cli as audit_report_cli
 from oxkair.auth import cli as auth_cli
 from oxkair.cli_output import print_table
 from oxkair.cli_settings import cli_settings
@@ -42,6 +43,8 @@ app.add_typer(ops_app)  # oxkair backup ..., oxkair check
 app.add_typer(auth_cli.app, name="auth")  # oxkair auth rotate-keys
 app.add_typer(auth_cli.outbox_app, name="outbox")  # oxkair outbox [send]
 app.add_typer(institutions_app, name="institutions")  # oxkair institutions admins add|remove|list
+audit_app.command("report")(audit_report_cli.report)  # oxkair audit report --mrn|--case|--user
+audit_app.add_typer(audit_report_cli.auditors_app, name="auditors")  # oxkair audit auditors add|remove|list
 
 
 _settings = cli_settings
