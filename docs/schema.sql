@@ -276,6 +276,23 @@ CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA extensions;
 COMMENT ON EXTENSION unaccent IS 'text search dictionary that removes accents';
 
 --
+-- Name: audit_entry_cases(text, text, text, jsonb); Type: FUNCTION; Schema: app; Owner: oxkair_definer
+--
+
+CREATE FUNCTION app.audit_entry_cases(p_kind text, p_relation text, p_row text, p_info jsonb) RETURNS SETOF uuid
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  SELECT r.id::uuid
+    FROM pg_catalog.jsonb_array_elements_text(CASE WHEN p_kind = 'READ' AND p_relation = 'public.medical_notes'
+                                                   THEN p_info -> 'row_ids' END) AS r(id)
+  UNION ALL
+  SELECT CASE WHEN p_relation = 'public.medical_notes' THEN p_row::uuid END
+   WHERE p_kind <> 'READ' OR p_relation IS DISTINCT FROM 'public.medical_notes'
+$$;
+
+ALTER FUNCTION app.audit_entry_cases(p_kind text, p_relation text, p_row text, p_info jsonb) OWNER TO oxkair_definer;
+
+--
 -- Name: audit_last_verification(); Type: FUNCTION; Schema: app; Owner: oxkair_definer
 --
 
@@ -347,12 +364,18 @@ CREATE FUNCTION app.audit_report_entries(p_mrn text, p_case_number text, p_user 
     LANGUAGE sql STABLE
     SET search_path TO ''
     SET "TimeZone" TO 'UTC'
+    SET jit TO 'off'
     AS $$
+  -- A SQL function's statements are planned once for any parameters (a generic plan): each way
+  -- in is its own branch, so that each one's index condition holds whatever the other parameters.
   WITH cases AS (
     SELECT n.id FROM public.medical_notes n
-     WHERE (p_mrn IS NOT NULL OR p_case_number IS NOT NULL)
-       AND (p_mrn IS NULL OR n.mrn = p_mrn)
+     WHERE p_mrn IS NOT NULL AND n.mrn = p_mrn
        AND (p_case_number IS NULL OR n.case_number = p_case_number)
+       AND (p_institution IS NULL OR n.institution_id = p_institution)
+    UNION ALL
+    SELECT n.id FROM public.medical_notes n
+     WHERE p_mrn IS NULL AND p_case_number IS NOT NULL AND n.case_number = p_case_number
        AND (p_institution IS NULL OR n.institution_id = p_institution)
   ), hits AS (
     -- A case's own entries: created, changed, moved, deleted, break-glass reads, denied attempts.
@@ -367,20 +390,20 @@ CREATE FUNCTION app.audit_report_entries(p_mrn text, p_case_number text, p_user 
                       AND (l.detail -> 'row_ids') @> pg_catalog.jsonb_build_array(c.id::text)
      WHERE l.at >= p_from AND l.at < p_to AND (p_user IS NULL OR l.actor_user_id = p_user)
     UNION ALL
-    -- A user's entries (or, with no case and no user, the period's case entries): a READ once per
-    -- case it carried; other entries once, with their case when they are about one.
+    -- A user's entries: a READ once per case it carried; other entries once, with their case
+    -- when they are about one.
     SELECT l, x.case_id
       FROM audit.log l
-     CROSS JOIN LATERAL (
-       SELECT r.id::uuid AS case_id
-         FROM pg_catalog.jsonb_array_elements_text(l.detail -> 'row_ids') AS r(id)
-        WHERE l.action = 'READ' AND l.table_name = 'public.medical_notes'
-       UNION ALL
-       SELECT CASE WHEN l.table_name = 'public.medical_notes' THEN l.row_id::uuid END
-        WHERE l.action <> 'READ' OR l.table_name IS DISTINCT FROM 'public.medical_notes') x
-     WHERE p_mrn IS NULL AND p_case_number IS NULL
-       AND l.at >= p_from AND l.at < p_to
-       AND (l.actor_user_id = p_user OR (p_user IS NULL AND l.table_name = 'public.medical_notes'))
+     CROSS JOIN LATERAL app.audit_entry_cases(l.action, l.table_name, l.row_id, l.detail) AS x(case_id)
+     WHERE p_mrn IS NULL AND p_case_number IS NULL AND p_user IS NOT NULL
+       AND l.actor_user_id = p_user AND l.at >= p_from AND l.at < p_to
+    UNION ALL
+    -- No case and no user: the period's case entries.
+    SELECT l, x.case_id
+      FROM audit.log l
+     CROSS JOIN LATERAL app.audit_entry_cases(l.action, l.table_name, l.row_id, l.detail) AS x(case_id)
+     WHERE p_mrn IS NULL AND p_case_number IS NULL AND p_user IS NULL
+       AND l.table_name = 'public.medical_notes' AND l.at >= p_from AND l.at < p_to
   ), rows AS (
     SELECT h.e, h.case_id, n.case_number, n.mrn, n.institution_id AS case_inst, n.user_id AS creator,
            n.provider_user_id, p.name, u.email, p.user_category, p.institution_id AS actor_inst,
@@ -408,7 +431,7 @@ CREATE FUNCTION app.audit_report_entries(p_mrn text, p_case_number text, p_user 
   ), days AS (
     SELECT DISTINCT (r.e).actor_user_id AS actor, pg_catalog.date_trunc('day', (r.e).at) AS day
       FROM rows r WHERE r.what = 'read' AND (r.e).actor_user_id IS NOT NULL
-  ), heavy AS (
+  ), heavy AS MATERIALIZED (
     -- Volume: the cases a user read that (UTC) day against the 28 days before it.
     SELECT d.actor, d.day
       FROM days d
@@ -444,9 +467,7 @@ CREATE FUNCTION app.audit_report_entries(p_mrn text, p_case_number text, p_user 
               OR (((r.e).at AT TIME ZONE coalesce(wh.time_zone, 'UTC'))::time >= coalesce(wh.day_ends, '19:00'))
               OR (coalesce(wh.weekends_out_of_hours, true)
                   AND extract(isodow FROM (r.e).at AT TIME ZONE coalesce(wh.time_zone, 'UTC')) >= 6))),
-           ('volume',
-            r.what = 'read' AND EXISTS (SELECT FROM heavy hv WHERE hv.actor = (r.e).actor_user_id
-                                                          AND hv.day = pg_catalog.date_trunc('day', (r.e).at))),
+           ('volume', r.what = 'read' AND hv.actor IS NOT NULL),
            ('denied', r.what = 'denied'),
            ('break-glass', r.what = 'break-glass'),
            ('export', r.what = 'export')) AS v(flag, hit)
@@ -464,7 +485,9 @@ CREATE FUNCTION app.audit_report_entries(p_mrn text, p_case_number text, p_user 
          AND x.action IN ('INSERT', 'UPDATE') AND x.new_values ? 'provider_user_id' AND x.at <= (r.e).at
        ORDER BY x.at DESC, x.seq DESC
        LIMIT 1) pa ON r.what IN ('read', 'break-glass') AND r.case_id IS NOT NULL
+                  AND (r.e).actor_user_id IS DISTINCT FROM r.creator
     LEFT JOIN app.institution_hours wh ON wh.institution_id = coalesce(r.case_inst, r.actor_inst)
+    LEFT JOIN heavy hv ON hv.actor = (r.e).actor_user_id AND hv.day = pg_catalog.date_trunc('day', (r.e).at)
    ORDER BY 1, 2, 3, r.case_number
 $$;
 
@@ -3681,6 +3704,131 @@ CREATE TABLE audit.log_default (
 ALTER TABLE audit.log_default OWNER TO oxkair_owner;
 
 --
+-- Name: log_y2019; Type: TABLE; Schema: audit; Owner: postgres
+--
+
+CREATE TABLE audit.log_y2019 (
+    lane smallint NOT NULL,
+    seq bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    txid xid8 NOT NULL,
+    actor_user_id uuid,
+    db_role text NOT NULL,
+    session_role text NOT NULL,
+    client_addr inet,
+    action text NOT NULL,
+    table_name text,
+    row_id text,
+    old_values jsonb,
+    new_values jsonb,
+    detail jsonb,
+    prev_hash bytea NOT NULL,
+    hash bytea NOT NULL
+);
+
+ALTER TABLE audit.log_y2019 OWNER TO postgres;
+
+--
+-- Name: log_y2020; Type: TABLE; Schema: audit; Owner: postgres
+--
+
+CREATE TABLE audit.log_y2020 (
+    lane smallint NOT NULL,
+    seq bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    txid xid8 NOT NULL,
+    actor_user_id uuid,
+    db_role text NOT NULL,
+    session_role text NOT NULL,
+    client_addr inet,
+    action text NOT NULL,
+    table_name text,
+    row_id text,
+    old_values jsonb,
+    new_values jsonb,
+    detail jsonb,
+    prev_hash bytea NOT NULL,
+    hash bytea NOT NULL
+);
+
+ALTER TABLE audit.log_y2020 OWNER TO postgres;
+
+--
+-- Name: log_y2021; Type: TABLE; Schema: audit; Owner: postgres
+--
+
+CREATE TABLE audit.log_y2021 (
+    lane smallint NOT NULL,
+    seq bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    txid xid8 NOT NULL,
+    actor_user_id uuid,
+    db_role text NOT NULL,
+    session_role text NOT NULL,
+    client_addr inet,
+    action text NOT NULL,
+    table_name text,
+    row_id text,
+    old_values jsonb,
+    new_values jsonb,
+    detail jsonb,
+    prev_hash bytea NOT NULL,
+    hash bytea NOT NULL
+);
+
+ALTER TABLE audit.log_y2021 OWNER TO postgres;
+
+--
+-- Name: log_y2022; Type: TABLE; Schema: audit; Owner: postgres
+--
+
+CREATE TABLE audit.log_y2022 (
+    lane smallint NOT NULL,
+    seq bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    txid xid8 NOT NULL,
+    actor_user_id uuid,
+    db_role text NOT NULL,
+    session_role text NOT NULL,
+    client_addr inet,
+    action text NOT NULL,
+    table_name text,
+    row_id text,
+    old_values jsonb,
+    new_values jsonb,
+    detail jsonb,
+    prev_hash bytea NOT NULL,
+    hash bytea NOT NULL
+);
+
+ALTER TABLE audit.log_y2022 OWNER TO postgres;
+
+--
+-- Name: log_y2023; Type: TABLE; Schema: audit; Owner: postgres
+--
+
+CREATE TABLE audit.log_y2023 (
+    lane smallint NOT NULL,
+    seq bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    txid xid8 NOT NULL,
+    actor_user_id uuid,
+    db_role text NOT NULL,
+    session_role text NOT NULL,
+    client_addr inet,
+    action text NOT NULL,
+    table_name text,
+    row_id text,
+    old_values jsonb,
+    new_values jsonb,
+    detail jsonb,
+    prev_hash bytea NOT NULL,
+    hash bytea NOT NULL
+);
+
+ALTER TABLE audit.log_y2023 OWNER TO postgres;
+
+--
 -- Name: log_y2024; Type: TABLE; Schema: audit; Owner: oxkair_owner
 --
 
@@ -4601,6 +4749,36 @@ ALTER TABLE public.user_settings OWNER TO oxkair_owner;
 ALTER TABLE ONLY audit.log ATTACH PARTITION audit.log_default DEFAULT;
 
 --
+-- Name: log_y2019; Type: TABLE ATTACH; Schema: audit; Owner: postgres
+--
+
+ALTER TABLE ONLY audit.log ATTACH PARTITION audit.log_y2019 FOR VALUES FROM ('2019-01-01 00:00:00+00') TO ('2020-01-01 00:00:00+00');
+
+--
+-- Name: log_y2020; Type: TABLE ATTACH; Schema: audit; Owner: postgres
+--
+
+ALTER TABLE ONLY audit.log ATTACH PARTITION audit.log_y2020 FOR VALUES FROM ('2020-01-01 00:00:00+00') TO ('2021-01-01 00:00:00+00');
+
+--
+-- Name: log_y2021; Type: TABLE ATTACH; Schema: audit; Owner: postgres
+--
+
+ALTER TABLE ONLY audit.log ATTACH PARTITION audit.log_y2021 FOR VALUES FROM ('2021-01-01 00:00:00+00') TO ('2022-01-01 00:00:00+00');
+
+--
+-- Name: log_y2022; Type: TABLE ATTACH; Schema: audit; Owner: postgres
+--
+
+ALTER TABLE ONLY audit.log ATTACH PARTITION audit.log_y2022 FOR VALUES FROM ('2022-01-01 00:00:00+00') TO ('2023-01-01 00:00:00+00');
+
+--
+-- Name: log_y2023; Type: TABLE ATTACH; Schema: audit; Owner: postgres
+--
+
+ALTER TABLE ONLY audit.log ATTACH PARTITION audit.log_y2023 FOR VALUES FROM ('2023-01-01 00:00:00+00') TO ('2024-01-01 00:00:00+00');
+
+--
 -- Name: log_y2024; Type: TABLE ATTACH; Schema: audit; Owner: oxkair_owner
 --
 
@@ -4764,6 +4942,41 @@ ALTER TABLE ONLY audit.log
 
 ALTER TABLE ONLY audit.log_default
     ADD CONSTRAINT log_default_pkey PRIMARY KEY (lane, seq, at);
+
+--
+-- Name: log_y2019 log_y2019_pkey; Type: CONSTRAINT; Schema: audit; Owner: postgres
+--
+
+ALTER TABLE ONLY audit.log_y2019
+    ADD CONSTRAINT log_y2019_pkey PRIMARY KEY (lane, seq, at);
+
+--
+-- Name: log_y2020 log_y2020_pkey; Type: CONSTRAINT; Schema: audit; Owner: postgres
+--
+
+ALTER TABLE ONLY audit.log_y2020
+    ADD CONSTRAINT log_y2020_pkey PRIMARY KEY (lane, seq, at);
+
+--
+-- Name: log_y2021 log_y2021_pkey; Type: CONSTRAINT; Schema: audit; Owner: postgres
+--
+
+ALTER TABLE ONLY audit.log_y2021
+    ADD CONSTRAINT log_y2021_pkey PRIMARY KEY (lane, seq, at);
+
+--
+-- Name: log_y2022 log_y2022_pkey; Type: CONSTRAINT; Schema: audit; Owner: postgres
+--
+
+ALTER TABLE ONLY audit.log_y2022
+    ADD CONSTRAINT log_y2022_pkey PRIMARY KEY (lane, seq, at);
+
+--
+-- Name: log_y2023 log_y2023_pkey; Type: CONSTRAINT; Schema: audit; Owner: postgres
+--
+
+ALTER TABLE ONLY audit.log_y2023
+    ADD CONSTRAINT log_y2023_pkey PRIMARY KEY (lane, seq, at);
 
 --
 -- Name: log_y2024 log_y2024_pkey; Type: CONSTRAINT; Schema: audit; Owner: oxkair_owner
@@ -5138,6 +5351,96 @@ CREATE INDEX log_table_name_row_id_idx ON ONLY audit.log USING btree (table_name
 --
 
 CREATE INDEX log_default_table_name_row_id_idx ON audit.log_default USING btree (table_name, row_id);
+
+--
+-- Name: log_y2019_actor_user_id_at_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2019_actor_user_id_at_idx ON audit.log_y2019 USING btree (actor_user_id, at);
+
+--
+-- Name: log_y2019_expr_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2019_expr_idx ON audit.log_y2019 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+
+--
+-- Name: log_y2019_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2019_table_name_row_id_idx ON audit.log_y2019 USING btree (table_name, row_id);
+
+--
+-- Name: log_y2020_actor_user_id_at_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2020_actor_user_id_at_idx ON audit.log_y2020 USING btree (actor_user_id, at);
+
+--
+-- Name: log_y2020_expr_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2020_expr_idx ON audit.log_y2020 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+
+--
+-- Name: log_y2020_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2020_table_name_row_id_idx ON audit.log_y2020 USING btree (table_name, row_id);
+
+--
+-- Name: log_y2021_actor_user_id_at_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2021_actor_user_id_at_idx ON audit.log_y2021 USING btree (actor_user_id, at);
+
+--
+-- Name: log_y2021_expr_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2021_expr_idx ON audit.log_y2021 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+
+--
+-- Name: log_y2021_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2021_table_name_row_id_idx ON audit.log_y2021 USING btree (table_name, row_id);
+
+--
+-- Name: log_y2022_actor_user_id_at_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2022_actor_user_id_at_idx ON audit.log_y2022 USING btree (actor_user_id, at);
+
+--
+-- Name: log_y2022_expr_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2022_expr_idx ON audit.log_y2022 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+
+--
+-- Name: log_y2022_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2022_table_name_row_id_idx ON audit.log_y2022 USING btree (table_name, row_id);
+
+--
+-- Name: log_y2023_actor_user_id_at_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2023_actor_user_id_at_idx ON audit.log_y2023 USING btree (actor_user_id, at);
+
+--
+-- Name: log_y2023_expr_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2023_expr_idx ON audit.log_y2023 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+
+--
+-- Name: log_y2023_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: postgres
+--
+
+CREATE INDEX log_y2023_table_name_row_id_idx ON audit.log_y2023 USING btree (table_name, row_id);
 
 --
 -- Name: log_y2024_actor_user_id_at_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5564,6 +5867,126 @@ ALTER INDEX audit.log_pkey ATTACH PARTITION audit.log_default_pkey;
 --
 
 ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_default_table_name_row_id_idx;
+
+--
+-- Name: log_y2019_actor_user_id_at_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2019_actor_user_id_at_idx;
+
+--
+-- Name: log_y2019_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2019_expr_idx;
+
+--
+-- Name: log_y2019_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_pkey ATTACH PARTITION audit.log_y2019_pkey;
+
+--
+-- Name: log_y2019_table_name_row_id_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2019_table_name_row_id_idx;
+
+--
+-- Name: log_y2020_actor_user_id_at_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2020_actor_user_id_at_idx;
+
+--
+-- Name: log_y2020_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2020_expr_idx;
+
+--
+-- Name: log_y2020_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_pkey ATTACH PARTITION audit.log_y2020_pkey;
+
+--
+-- Name: log_y2020_table_name_row_id_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2020_table_name_row_id_idx;
+
+--
+-- Name: log_y2021_actor_user_id_at_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2021_actor_user_id_at_idx;
+
+--
+-- Name: log_y2021_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2021_expr_idx;
+
+--
+-- Name: log_y2021_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_pkey ATTACH PARTITION audit.log_y2021_pkey;
+
+--
+-- Name: log_y2021_table_name_row_id_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2021_table_name_row_id_idx;
+
+--
+-- Name: log_y2022_actor_user_id_at_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2022_actor_user_id_at_idx;
+
+--
+-- Name: log_y2022_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2022_expr_idx;
+
+--
+-- Name: log_y2022_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_pkey ATTACH PARTITION audit.log_y2022_pkey;
+
+--
+-- Name: log_y2022_table_name_row_id_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2022_table_name_row_id_idx;
+
+--
+-- Name: log_y2023_actor_user_id_at_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2023_actor_user_id_at_idx;
+
+--
+-- Name: log_y2023_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2023_expr_idx;
+
+--
+-- Name: log_y2023_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_pkey ATTACH PARTITION audit.log_y2023_pkey;
+
+--
+-- Name: log_y2023_table_name_row_id_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2023_table_name_row_id_idx;
 
 --
 -- Name: log_y2024_actor_user_id_at_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
@@ -6918,6 +7341,12 @@ GRANT USAGE ON SCHEMA public TO oxkair_break_glass;
 RESET SESSION AUTHORIZATION;
 GRANT USAGE ON SCHEMA public TO oxkair_backup;
 RESET SESSION AUTHORIZATION;
+
+--
+-- Name: FUNCTION audit_entry_cases(p_kind text, p_relation text, p_row text, p_info jsonb); Type: ACL; Schema: app; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION app.audit_entry_cases(p_kind text, p_relation text, p_row text, p_info jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION audit_last_verification(); Type: ACL; Schema: app; Owner: oxkair_definer

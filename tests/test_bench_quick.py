@@ -21,6 +21,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 BENCHES = {
     "rls_overhead.py": "ratio RLS / plain",
     "audit_overhead.py": "ratio",
+    "audit_report.py": "patient report, six years p95",
     "api.py": "throughput ratio",
     "auth.py": "ratio auth/bare",
     "backup.py": "ratio (create + verify) / pg_dump",

@@ -6,6 +6,22 @@
 GRANT CREATE ON SCHEMA app TO oxkair_definer;
 GRANT USAGE ON SCHEMA app TO oxkair_auditor;
 
+-- The cases an entry is about: a READ's listed ids, or a case entry's row. Not a definer and
+-- every name qualified, so it has no search_path of its own: the planner inlines it.
+CREATE FUNCTION app.audit_entry_cases(p_kind text, p_relation text, p_row text, p_info jsonb)
+  RETURNS SETOF uuid
+  LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT r.id::uuid
+    FROM pg_catalog.jsonb_array_elements_text(CASE WHEN p_kind = 'READ' AND p_relation = 'public.medical_notes'
+                                                   THEN p_info -> 'row_ids' END) AS r(id)
+  UNION ALL
+  SELECT CASE WHEN p_relation = 'public.medical_notes' THEN p_row::uuid END
+   WHERE p_kind <> 'READ' OR p_relation IS DISTINCT FROM 'public.medical_notes'
+$$;
+ALTER FUNCTION app.audit_entry_cases(text, text, text, jsonb) OWNER TO oxkair_definer;
+REVOKE EXECUTE ON FUNCTION app.audit_entry_cases(text, text, text, jsonb) FROM PUBLIC;
+
 -- ┌──────────────────────────────────────────────────────────────────────────┐
 -- │ The entries. Not callable by anyone but its owner: app.audit_report      │
 -- │ below decides the scope (p_institution) from the caller's designation.   │
@@ -21,12 +37,18 @@ CREATE FUNCTION app.audit_report_entries(p_mrn text, p_case_number text, p_user 
   LANGUAGE sql STABLE
   SET search_path = ''
   SET TimeZone = 'UTC'
+  SET jit = off  -- its estimates (lateral lookups per entry) buy seconds of compilation for nothing
 AS $$
+  -- A SQL function's statements are planned once for any parameters (a generic plan): each way
+  -- in is its own branch, so that each one's index condition holds whatever the other parameters.
   WITH cases AS (
     SELECT n.id FROM public.medical_notes n
-     WHERE (p_mrn IS NOT NULL OR p_case_number IS NOT NULL)
-       AND (p_mrn IS NULL OR n.mrn = p_mrn)
+     WHERE p_mrn IS NOT NULL AND n.mrn = p_mrn
        AND (p_case_number IS NULL OR n.case_number = p_case_number)
+       AND (p_institution IS NULL OR n.institution_id = p_institution)
+    UNION ALL
+    SELECT n.id FROM public.medical_notes n
+     WHERE p_mrn IS NULL AND p_case_number IS NOT NULL AND n.case_number = p_case_number
        AND (p_institution IS NULL OR n.institution_id = p_institution)
   ), hits AS (
     -- A case's own entries: created, changed, moved, deleted, break-glass reads, denied attempts.
@@ -41,20 +63,20 @@ AS $$
                       AND (l.detail -> 'row_ids') @> pg_catalog.jsonb_build_array(c.id::text)
      WHERE l.at >= p_from AND l.at < p_to AND (p_user IS NULL OR l.actor_user_id = p_user)
     UNION ALL
-    -- A user's entries (or, with no case and no user, the period's case entries): a READ once per
-    -- case it carried; other entries once, with their case when they are about one.
+    -- A user's entries: a READ once per case it carried; other entries once, with their case
+    -- when they are about one.
     SELECT l, x.case_id
       FROM audit.log l
-     CROSS JOIN LATERAL (
-       SELECT r.id::uuid AS case_id
-         FROM pg_catalog.jsonb_array_elements_text(l.detail -> 'row_ids') AS r(id)
-        WHERE l.action = 'READ' AND l.table_name = 'public.medical_notes'
-       UNION ALL
-       SELECT CASE WHEN l.table_name = 'public.medical_notes' THEN l.row_id::uuid END
-        WHERE l.action <> 'READ' OR l.table_name IS DISTINCT FROM 'public.medical_notes') x
-     WHERE p_mrn IS NULL AND p_case_number IS NULL
-       AND l.at >= p_from AND l.at < p_to
-       AND (l.actor_user_id = p_user OR (p_user IS NULL AND l.table_name = 'public.medical_notes'))
+     CROSS JOIN LATERAL app.audit_entry_cases(l.action, l.table_name, l.row_id, l.detail) AS x(case_id)
+     WHERE p_mrn IS NULL AND p_case_number IS NULL AND p_user IS NOT NULL
+       AND l.actor_user_id = p_user AND l.at >= p_from AND l.at < p_to
+    UNION ALL
+    -- No case and no user: the period's case entries.
+    SELECT l, x.case_id
+      FROM audit.log l
+     CROSS JOIN LATERAL app.audit_entry_cases(l.action, l.table_name, l.row_id, l.detail) AS x(case_id)
+     WHERE p_mrn IS NULL AND p_case_number IS NULL AND p_user IS NULL
+       AND l.table_name = 'public.medical_notes' AND l.at >= p_from AND l.at < p_to
   ), rows AS (
     SELECT h.e, h.case_id, n.case_number, n.mrn, n.institution_id AS case_inst, n.user_id AS creator,
            n.provider_user_id, p.name, u.email, p.user_category, p.institution_id AS actor_inst,
@@ -82,7 +104,7 @@ AS $$
   ), days AS (
     SELECT DISTINCT (r.e).actor_user_id AS actor, pg_catalog.date_trunc('day', (r.e).at) AS day
       FROM rows r WHERE r.what = 'read' AND (r.e).actor_user_id IS NOT NULL
-  ), heavy AS (
+  ), heavy AS MATERIALIZED (
     -- Volume: the cases a user read that (UTC) day against the 28 days before it.
     SELECT d.actor, d.day
       FROM days d
@@ -118,9 +140,7 @@ AS $$
               OR (((r.e).at AT TIME ZONE coalesce(wh.time_zone, 'UTC'))::time >= coalesce(wh.day_ends, '19:00'))
               OR (coalesce(wh.weekends_out_of_hours, true)
                   AND extract(isodow FROM (r.e).at AT TIME ZONE coalesce(wh.time_zone, 'UTC')) >= 6))),
-           ('volume',
-            r.what = 'read' AND EXISTS (SELECT FROM heavy hv WHERE hv.actor = (r.e).actor_user_id
-                                                          AND hv.day = pg_catalog.date_trunc('day', (r.e).at))),
+           ('volume', r.what = 'read' AND hv.actor IS NOT NULL),
            ('denied', r.what = 'denied'),
            ('break-glass', r.what = 'break-glass'),
            ('export', r.what = 'export')) AS v(flag, hit)
@@ -138,7 +158,9 @@ AS $$
          AND x.action IN ('INSERT', 'UPDATE') AND x.new_values ? 'provider_user_id' AND x.at <= (r.e).at
        ORDER BY x.at DESC, x.seq DESC
        LIMIT 1) pa ON r.what IN ('read', 'break-glass') AND r.case_id IS NOT NULL
+                  AND (r.e).actor_user_id IS DISTINCT FROM r.creator
     LEFT JOIN app.institution_hours wh ON wh.institution_id = coalesce(r.case_inst, r.actor_inst)
+    LEFT JOIN heavy hv ON hv.actor = (r.e).actor_user_id AND hv.day = pg_catalog.date_trunc('day', (r.e).at)
    ORDER BY 1, 2, 3, r.case_number
 $$;
 ALTER FUNCTION app.audit_report_entries(text, text, uuid, uuid, timestamptz, timestamptz) OWNER TO oxkair_definer;
