@@ -101,7 +101,7 @@ def _print(entries: list[dict[str, Any]], fmt: str) -> None:
         write_csv(entries, sys.stdout)
         return
     table = Table("when (UTC)", "who", "what", "case", "from", "session", "flags",
-                  title=f"{len(entries)} entries")
+                  title=f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}")
     for e in entries:
         who = e["user_email"] and f"{e['user_name'] or ''} <{e['user_email']}> {e['user_category'] or ''}"
         what = e["what"]
