@@ -59,8 +59,10 @@ def report(
     end: Annotated[str | None, typer.Option("--to", help="ISO date (inclusive) or time (exclusive)")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json (one array of entries)")] = "table",
 ) -> None:
-    """Who read or changed a patient's cases (--mrn), one case (--case), or what a user read or
-    changed (--user), with review flags; states whether the chain verified over the period."""
+    """The access report: a patient's cases (--mrn), a case (--case) or a user (--user).
+
+    Every read and change, with review flags (docs/audit.md), and whether the chain verified over
+    the period (exit 1 when it did not)."""
     from oxkair.audit.report import ReportQuery, run_report
     from oxkair.db import admin_connection
     from oxkair.institutions.cli import resolve_institution

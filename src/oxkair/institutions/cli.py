@@ -160,8 +160,10 @@ def hours(
         "--weekends-out-of-hours/--weekends-working",
         help="whether Saturday and Sunday are out of hours")] = None,
 ) -> None:
-    """Show, or set, an institution's working hours in its time zone (reads outside them are
-    flagged in access reports). Unset: UTC, 07:00-19:00, weekends out of hours."""
+    """Show or set an institution's working hours and time zone (the out-of-hours flag).
+
+    Reads outside them are flagged in access reports. Unset: UTC, 07:00-19:00, weekends out of
+    hours."""
     for value, option in ((starts, "--starts"), (ends, "--ends")):
         try:
             time.fromisoformat(value) if value is not None else None
