@@ -122,6 +122,9 @@ def main() -> None:
             " FROM public.medical_notes n ORDER BY md5(n.id::text) LIMIT 50")]
         cases = [owners[i % len(owners)] for i in range(writes)]
         with psycopg.connect(**server.conninfo("oxkair_api"), autocommit=True) as api:
+            # First pass from a cold cache (after the load): the figure against the 2 s target.
+            # Second pass warm, as the anchor's reports (a subset of the same ones, run later) are.
+            cold = _time_reports(conn, mrns, emails, month)
             ours = _time_reports(conn, mrns, emails, month)
             # Writes with and without the GIN index in two rounds (A B A B), so that a machine
             # growing busier or quieter meanwhile weighs on both: the access log writes only into
@@ -132,7 +135,8 @@ def main() -> None:
                 conn.execute(f"DROP INDEX {index}")  # late, committed: the anchor's schema
             written_plain = _time_writes(api, cases[:half])
             conn.execute(f"CREATE INDEX bench_read_row_ids_idx ON audit.log_y{datetime.now(UTC).year}"
-                         " USING gin ((detail -> 'row_ids') jsonb_path_ops) WHERE action = 'READ'")
+                         " USING gin ((detail -> 'row_ids') jsonb_path_ops) WITH (fastupdate = off)"
+                         " WHERE action = 'READ'")
             written += _time_writes(api, cases[half:])
             conn.execute("DROP INDEX audit.bench_read_row_ids_idx")
             written_plain += _time_writes(api, cases[half:])
@@ -143,24 +147,29 @@ def main() -> None:
     print(f"reports as oxkair_auditor (every institution), {args.samples} each"
           f" ({anchor_samples} without the indexes); load average {loadavg()}")
     for name, (samples, rows) in ours.items():
-        print("  " + describe(f"{name} ({rows} entries)", samples))
+        print("  " + describe(f"{name} ({rows} entries), first run", cold[name][0]))
+        print("  " + describe(f"{name}, again", samples))
         base, _ = anchor[name]
         print("  " + describe(f"{name}, no added index", base))
-    print("figures (p95; anchor = the same reports without the indexes 0110 adds):")
+    print(f"figures (p95 of the first {anchor_samples} reports, warm; anchor = the same reports without"
+          " the indexes 0110 adds):")
     for name in ours:
-        # The user reports use no added index (the actor index of 0005): their ratio is noise.
-        base, mine = pct(anchor[name][0], 0.95) * 1000, pct(ours[name][0], 0.95) * 1000
+        # The same reports on both sides (the anchor's are the first of ours). The user reports use
+        # no added index (the actor index of 0005): their ratio is noise.
+        base, mine = pct(anchor[name][0], 0.95) * 1000, pct(ours[name][0][:anchor_samples], 0.95) * 1000
         print("  " + figure(name + ", p95", base, mine, "<= 1.0" if name.startswith("patient") else "<= 1.2",
                             unit="ms"))
     for name in ("patient report, six years", "user report, six years"):
-        p95 = pct(ours[name][0], 0.95)
-        print(f"  {name} p95 {p95:.3f} s  target < 2 s  {'met' if p95 < 2 else 'MISSED'}")
+        p95 = pct(cold[name][0], 0.95)
+        print(f"  {name} p95 {p95:.3f} s (first run)  target < 2 s  {'met' if p95 < 2 else 'MISSED'}")
     print("access-log write path (app.log_case_reads as the API, one transaction each; two rounds"
           " with and without, alternating):")
     print("  " + describe("with the GIN index", written))
     print("  " + describe("without it", written_plain))
     print("  " + figure("write path, mean", statistics.fmean(written_plain) * 1000,
                         statistics.fmean(written) * 1000, "<= 1.5", unit="ms"))
+    print("  " + figure("write path, p50", pct(written_plain, 0.5) * 1000, pct(written, 0.5) * 1000,
+                        "<= 1.5", unit="ms"))
     print(f"access-log entries written by the write-path runs: {logged[0] if logged else '?'}"
           f" (expected {2 * writes})")
 

@@ -5142,13 +5142,13 @@ CREATE INDEX log_default_actor_user_id_at_idx ON audit.log_default USING btree (
 -- Name: log_read_row_ids_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_read_row_ids_idx ON ONLY audit.log USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_read_row_ids_idx ON ONLY audit.log USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_default_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_default_expr_idx ON audit.log_default USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_default_expr_idx ON audit.log_default USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5172,7 +5172,7 @@ CREATE INDEX log_y2024_actor_user_id_at_idx ON audit.log_y2024 USING btree (acto
 -- Name: log_y2024_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2024_expr_idx ON audit.log_y2024 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2024_expr_idx ON audit.log_y2024 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2024_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5190,7 +5190,7 @@ CREATE INDEX log_y2025_actor_user_id_at_idx ON audit.log_y2025 USING btree (acto
 -- Name: log_y2025_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2025_expr_idx ON audit.log_y2025 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2025_expr_idx ON audit.log_y2025 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2025_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5208,7 +5208,7 @@ CREATE INDEX log_y2026_actor_user_id_at_idx ON audit.log_y2026 USING btree (acto
 -- Name: log_y2026_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2026_expr_idx ON audit.log_y2026 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2026_expr_idx ON audit.log_y2026 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2026_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5226,7 +5226,7 @@ CREATE INDEX log_y2027_actor_user_id_at_idx ON audit.log_y2027 USING btree (acto
 -- Name: log_y2027_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2027_expr_idx ON audit.log_y2027 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2027_expr_idx ON audit.log_y2027 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2027_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5244,7 +5244,7 @@ CREATE INDEX log_y2028_actor_user_id_at_idx ON audit.log_y2028 USING btree (acto
 -- Name: log_y2028_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2028_expr_idx ON audit.log_y2028 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2028_expr_idx ON audit.log_y2028 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2028_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5262,7 +5262,7 @@ CREATE INDEX log_y2029_actor_user_id_at_idx ON audit.log_y2029 USING btree (acto
 -- Name: log_y2029_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2029_expr_idx ON audit.log_y2029 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2029_expr_idx ON audit.log_y2029 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2029_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5280,7 +5280,7 @@ CREATE INDEX log_y2030_actor_user_id_at_idx ON audit.log_y2030 USING btree (acto
 -- Name: log_y2030_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2030_expr_idx ON audit.log_y2030 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2030_expr_idx ON audit.log_y2030 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2030_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5298,7 +5298,7 @@ CREATE INDEX log_y2031_actor_user_id_at_idx ON audit.log_y2031 USING btree (acto
 -- Name: log_y2031_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2031_expr_idx ON audit.log_y2031 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2031_expr_idx ON audit.log_y2031 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2031_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5316,7 +5316,7 @@ CREATE INDEX log_y2032_actor_user_id_at_idx ON audit.log_y2032 USING btree (acto
 -- Name: log_y2032_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2032_expr_idx ON audit.log_y2032 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2032_expr_idx ON audit.log_y2032 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2032_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5334,7 +5334,7 @@ CREATE INDEX log_y2033_actor_user_id_at_idx ON audit.log_y2033 USING btree (acto
 -- Name: log_y2033_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2033_expr_idx ON audit.log_y2033 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2033_expr_idx ON audit.log_y2033 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2033_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5352,7 +5352,7 @@ CREATE INDEX log_y2034_actor_user_id_at_idx ON audit.log_y2034 USING btree (acto
 -- Name: log_y2034_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2034_expr_idx ON audit.log_y2034 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2034_expr_idx ON audit.log_y2034 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2034_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5370,7 +5370,7 @@ CREATE INDEX log_y2035_actor_user_id_at_idx ON audit.log_y2035 USING btree (acto
 -- Name: log_y2035_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2035_expr_idx ON audit.log_y2035 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2035_expr_idx ON audit.log_y2035 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2035_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5388,7 +5388,7 @@ CREATE INDEX log_y2036_actor_user_id_at_idx ON audit.log_y2036 USING btree (acto
 -- Name: log_y2036_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2036_expr_idx ON audit.log_y2036 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2036_expr_idx ON audit.log_y2036 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2036_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5406,7 +5406,7 @@ CREATE INDEX log_y2037_actor_user_id_at_idx ON audit.log_y2037 USING btree (acto
 -- Name: log_y2037_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2037_expr_idx ON audit.log_y2037 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2037_expr_idx ON audit.log_y2037 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2037_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5424,7 +5424,7 @@ CREATE INDEX log_y2038_actor_user_id_at_idx ON audit.log_y2038 USING btree (acto
 -- Name: log_y2038_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2038_expr_idx ON audit.log_y2038 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2038_expr_idx ON audit.log_y2038 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2038_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5442,7 +5442,7 @@ CREATE INDEX log_y2039_actor_user_id_at_idx ON audit.log_y2039 USING btree (acto
 -- Name: log_y2039_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2039_expr_idx ON audit.log_y2039 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2039_expr_idx ON audit.log_y2039 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2039_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5460,7 +5460,7 @@ CREATE INDEX log_y2040_actor_user_id_at_idx ON audit.log_y2040 USING btree (acto
 -- Name: log_y2040_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
-CREATE INDEX log_y2040_expr_idx ON audit.log_y2040 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WHERE (action = 'READ'::text);
+CREATE INDEX log_y2040_expr_idx ON audit.log_y2040 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2040_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
