@@ -14,6 +14,11 @@
 -- │ app.idempotency_keys · Trusted functions manage idempotency keys · ALL · oxkair_definer
 -- │     USING true
 -- │     WITH CHECK true
+-- │ app.institution_hours · Backups read every row · SELECT · oxkair_backup
+-- │     USING true
+-- │ app.institution_hours · Trusted functions manage working hours · ALL · oxkair_definer
+-- │     USING true
+-- │     WITH CHECK true
 -- │ app.institution_suffixes · Backups read every row · SELECT · oxkair_backup
 -- │     USING true
 -- │ app.institution_suffixes · The data migration adds the suffixes of the institutions it loa · INSERT · oxkair_migrator
@@ -278,6 +283,252 @@ CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA extensions;
 COMMENT ON EXTENSION unaccent IS 'text search dictionary that removes accents';
 
 --
+-- Name: audit_entry_cases(text, text, text, jsonb); Type: FUNCTION; Schema: app; Owner: oxkair_definer
+--
+
+CREATE FUNCTION app.audit_entry_cases(p_kind text, p_relation text, p_row text, p_info jsonb) RETURNS SETOF uuid
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  SELECT r.id::uuid
+    FROM pg_catalog.jsonb_array_elements_text(CASE WHEN p_kind = 'READ' AND p_relation = 'public.medical_notes'
+                                                   THEN p_info -> 'row_ids' END) AS r(id)
+  UNION ALL
+  SELECT CASE WHEN p_relation = 'public.medical_notes' THEN p_row::uuid END
+   WHERE p_kind <> 'READ' OR p_relation IS DISTINCT FROM 'public.medical_notes'
+$$;
+
+ALTER FUNCTION app.audit_entry_cases(p_kind text, p_relation text, p_row text, p_info jsonb) OWNER TO oxkair_definer;
+
+--
+-- Name: audit_last_verification(); Type: FUNCTION; Schema: app; Owner: oxkair_definer
+--
+
+CREATE FUNCTION app.audit_last_verification() RETURNS TABLE(verified_at timestamp with time zone, entries bigint, problems integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  SELECT v.at, v.entries, v.problems
+    FROM audit.verification_run v
+   WHERE (SELECT s.reviewer FROM app.audit_review_scope(NULL) s) IS NOT NULL
+   ORDER BY v.at DESC
+   LIMIT 1
+$$;
+
+ALTER FUNCTION app.audit_last_verification() OWNER TO oxkair_definer;
+
+--
+-- Name: audit_report(text, text, text, uuid, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: oxkair_definer
+--
+
+CREATE FUNCTION app.audit_report(p_mrn text, p_case_number text, p_user_email text, p_institution uuid, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS TABLE(at timestamp with time zone, lane smallint, seq bigint, user_id uuid, user_name text, user_email text, user_category text, user_institution text, db_role text, login text, what text, fields text[], status_from text, status_to text, case_id uuid, case_number text, mrn text, case_institution text, client_addr inet, session_id text, endpoint text, flags text[], intact boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+DECLARE
+  v_reviewer text;
+  v_institution uuid;
+  v_mrn text := nullif(btrim(p_mrn), '');
+  v_case text := nullif(btrim(p_case_number), '');
+  v_email text := nullif(btrim(p_user_email), '');
+  v_user uuid;
+  v_count bigint;
+BEGIN
+  SELECT s.reviewer, s.institution_id INTO v_reviewer, v_institution FROM app.audit_review_scope(p_institution) s;
+  IF v_mrn IS NULL AND v_case IS NULL AND v_email IS NULL AND p_from IS NULL THEN
+    RAISE EXCEPTION 'name a patient (MRN), a case or a user, or give the period''s start'
+      USING ERRCODE = 'OX422';
+  END IF;
+  IF coalesce(p_from, '-infinity') >= coalesce(p_to, 'infinity') THEN
+    RAISE EXCEPTION 'the period ends before it starts' USING ERRCODE = 'OX422';
+  END IF;
+  IF v_email IS NOT NULL THEN
+    SELECT u.id INTO v_user
+      FROM auth.users u LEFT JOIN public.profiles p ON p.id = u.id
+     WHERE lower(u.email) = lower(v_email)
+       AND (v_institution IS NULL OR p.institution_id = v_institution);
+    IF v_user IS NULL THEN
+      RAISE EXCEPTION 'no such user in the institutions you review' USING ERRCODE = 'OX404';
+    END IF;
+  END IF;
+  RETURN QUERY SELECT * FROM app.audit_report_entries(v_mrn, v_case, v_user, v_institution,
+                                                      coalesce(p_from, '-infinity'), coalesce(p_to, 'infinity'));
+  GET DIAGNOSTICS v_count = ROW_COUNT;
+  PERFORM audit.append('AUDIT_REPORT', NULL, NULL, NULL, NULL, pg_catalog.jsonb_strip_nulls(
+    pg_catalog.jsonb_build_object('reviewer', v_reviewer, 'institution_id', v_institution, 'mrn', v_mrn,
+                                  'case_number', v_case, 'user', v_email, 'from', p_from, 'to', p_to,
+                                  'entries', v_count)));
+END
+$$;
+
+ALTER FUNCTION app.audit_report(p_mrn text, p_case_number text, p_user_email text, p_institution uuid, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO oxkair_definer;
+
+--
+-- Name: audit_report_entries(text, text, uuid, uuid, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: oxkair_definer
+--
+
+CREATE FUNCTION app.audit_report_entries(p_mrn text, p_case_number text, p_user uuid, p_institution uuid, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS TABLE(at timestamp with time zone, lane smallint, seq bigint, user_id uuid, user_name text, user_email text, user_category text, user_institution text, db_role text, login text, what text, fields text[], status_from text, status_to text, case_id uuid, case_number text, mrn text, case_institution text, client_addr inet, session_id text, endpoint text, flags text[], intact boolean)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    SET "TimeZone" TO 'UTC'
+    SET jit TO 'off'
+    AS $$
+  -- A SQL function's statements are planned once for any parameters (a generic plan): each way
+  -- in is its own branch, so that each one's index condition holds whatever the other parameters.
+  WITH cases AS (
+    SELECT n.id FROM public.medical_notes n
+     WHERE p_mrn IS NOT NULL AND n.mrn = p_mrn
+       AND (p_case_number IS NULL OR n.case_number = p_case_number)
+       AND (p_institution IS NULL OR n.institution_id = p_institution)
+    UNION ALL
+    SELECT n.id FROM public.medical_notes n
+     WHERE p_mrn IS NULL AND p_case_number IS NOT NULL AND n.case_number = p_case_number
+       AND (p_institution IS NULL OR n.institution_id = p_institution)
+  ), hits AS (
+    -- A case's own entries: created, changed, moved, deleted, break-glass reads, denied attempts.
+    SELECT l AS e, c.id AS case_id
+      FROM cases c JOIN audit.log l ON l.table_name = 'public.medical_notes' AND l.row_id = c.id::text
+     WHERE l.at >= p_from AND l.at < p_to AND (p_user IS NULL OR l.actor_user_id = p_user)
+    UNION ALL
+    -- Its reads: the access log lists the case ids of a response in detail.row_ids.
+    SELECT l, c.id
+      FROM cases c
+      JOIN audit.log l ON l.action = 'READ'
+                      AND (l.detail -> 'row_ids') @> pg_catalog.jsonb_build_array(c.id::text)
+     WHERE l.at >= p_from AND l.at < p_to AND (p_user IS NULL OR l.actor_user_id = p_user)
+    UNION ALL
+    -- A user's entries: a READ once per case it carried; other entries once, with their case
+    -- when they are about one.
+    SELECT l, x.case_id
+      FROM audit.log l
+     CROSS JOIN LATERAL app.audit_entry_cases(l.action, l.table_name, l.row_id, l.detail) AS x(case_id)
+     WHERE p_mrn IS NULL AND p_case_number IS NULL AND p_user IS NOT NULL
+       AND l.actor_user_id = p_user AND l.at >= p_from AND l.at < p_to
+    UNION ALL
+    -- No case and no user: the period's case entries.
+    SELECT l, x.case_id
+      FROM audit.log l
+     CROSS JOIN LATERAL app.audit_entry_cases(l.action, l.table_name, l.row_id, l.detail) AS x(case_id)
+     WHERE p_mrn IS NULL AND p_case_number IS NULL AND p_user IS NULL
+       AND l.table_name = 'public.medical_notes' AND l.at >= p_from AND l.at < p_to
+  ), rows AS (
+    SELECT h.e, h.case_id, n.case_number, n.mrn, n.institution_id AS case_inst, n.user_id AS creator,
+           n.provider_user_id, p.name, u.email, p.user_category, p.institution_id AS actor_inst,
+           ai.name AS actor_inst_name, ci.name AS case_inst_name,
+           CASE (h.e).action
+             WHEN 'READ' THEN 'read'
+             WHEN 'INSERT' THEN CASE WHEN (h.e).table_name = 'public.medical_notes' THEN 'create' ELSE 'change' END
+             WHEN 'UPDATE' THEN CASE WHEN (h.e).table_name = 'public.medical_notes' AND (h.e).new_values ? 'status'
+                                     THEN 'transition' ELSE 'change' END
+             WHEN 'DELETE' THEN CASE WHEN (h.e).table_name = 'public.medical_notes' THEN 'delete' ELSE 'change' END
+             WHEN 'BREAK_GLASS_READ' THEN 'break-glass'
+             WHEN 'CASE_DENIED' THEN 'denied'
+             WHEN 'AUDIT_REPORT' THEN 'export'
+             WHEN 'AUDIT_EXPORT' THEN 'export'
+             ELSE pg_catalog.lower((h.e).action)
+           END AS what
+      FROM hits h
+      LEFT JOIN public.medical_notes n ON n.id = h.case_id
+      LEFT JOIN public.profiles p ON p.id = (h.e).actor_user_id
+      LEFT JOIN auth.users u ON u.id = (h.e).actor_user_id
+      LEFT JOIN public.institutions ai ON ai.id = p.institution_id
+      LEFT JOIN public.institutions ci ON ci.id = n.institution_id
+     WHERE p_institution IS NULL OR n.institution_id = p_institution
+        OR (h.case_id IS NULL AND p.institution_id = p_institution)
+  ), days AS (
+    SELECT DISTINCT (r.e).actor_user_id AS actor, pg_catalog.date_trunc('day', (r.e).at) AS day
+      FROM rows r WHERE r.what = 'read' AND (r.e).actor_user_id IS NOT NULL
+  ), heavy AS MATERIALIZED (
+    -- Volume: the cases a user read that (UTC) day against the 28 days before it.
+    SELECT d.actor, d.day
+      FROM days d
+     CROSS JOIN LATERAL (
+       SELECT coalesce(sum(pg_catalog.jsonb_array_length(l.detail -> 'row_ids')) FILTER (WHERE l.at >= d.day), 0)
+                AS today,
+              coalesce(sum(pg_catalog.jsonb_array_length(l.detail -> 'row_ids')) FILTER (WHERE l.at < d.day), 0)
+                AS before
+         FROM audit.log l
+        WHERE l.actor_user_id = d.actor AND l.action = 'READ'
+          AND l.at >= d.day - interval '28 days' AND l.at < d.day + interval '1 day') s
+     WHERE s.today > greatest(50, 3 * s.before / 28.0)
+  )
+  SELECT (r.e).at, (r.e).lane, (r.e).seq,
+         (r.e).actor_user_id, r.name, r.email, r.user_category, r.actor_inst_name,
+         (r.e).db_role, (r.e).session_role,
+         r.what,
+         CASE WHEN (r.e).action = 'UPDATE' THEN
+           ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys((r.e).new_values) AS k
+                  WHERE k <> 'updated_at' ORDER BY k) END,
+         CASE WHEN r.what = 'transition' THEN (r.e).old_values ->> 'status' END,
+         CASE WHEN r.what = 'transition' THEN (r.e).new_values ->> 'status' END,
+         r.case_id, r.case_number, r.mrn, r.case_inst_name,
+         (r.e).client_addr, (r.e).detail ->> 'session_id', (r.e).detail ->> 'endpoint',
+         ARRAY(SELECT v.flag FROM (VALUES
+           ('outside-assignment',
+            r.what IN ('read', 'break-glass') AND (r.e).actor_user_id IS NOT NULL AND r.creator IS NOT NULL
+            AND (r.e).actor_user_id <> r.creator
+            AND (r.e).actor_user_id IS DISTINCT FROM CASE WHEN pa.known THEN pa.provider ELSE r.provider_user_id END),
+           ('out-of-hours',
+            r.what IN ('read', 'break-glass') AND (
+              (((r.e).at AT TIME ZONE coalesce(wh.time_zone, 'UTC'))::time < coalesce(wh.day_starts, '07:00'))
+              OR (((r.e).at AT TIME ZONE coalesce(wh.time_zone, 'UTC'))::time >= coalesce(wh.day_ends, '19:00'))
+              OR (coalesce(wh.weekends_out_of_hours, true)
+                  AND extract(isodow FROM (r.e).at AT TIME ZONE coalesce(wh.time_zone, 'UTC')) >= 6))),
+           ('volume', r.what = 'read' AND hv.actor IS NOT NULL),
+           ('denied', r.what = 'denied'),
+           ('break-glass', r.what = 'break-glass'),
+           ('export', r.what = 'export')) AS v(flag, hit)
+           WHERE v.hit),
+         audit.entry_hash((r.e).prev_hash, (r.e).lane, (r.e).seq, (r.e).at, (r.e).txid, (r.e).actor_user_id,
+                          (r.e).db_role, (r.e).session_role, (r.e).client_addr, (r.e).action, (r.e).table_name,
+                          (r.e).row_id, (r.e).old_values, (r.e).new_values, (r.e).detail) = (r.e).hash
+    FROM rows r
+    -- Who was the case's provider when it was read: the last recorded assignment before the read
+    -- (the case's current provider when the trail has none, e.g. a case migrated in bulk).
+    LEFT JOIN LATERAL (
+      SELECT (x.new_values ->> 'provider_user_id')::uuid AS provider, true AS known
+        FROM audit.log x
+       WHERE x.table_name = 'public.medical_notes' AND x.row_id = r.case_id::text
+         AND x.action IN ('INSERT', 'UPDATE') AND x.new_values ? 'provider_user_id' AND x.at <= (r.e).at
+       ORDER BY x.at DESC, x.seq DESC
+       LIMIT 1) pa ON r.what IN ('read', 'break-glass') AND r.case_id IS NOT NULL
+                  AND (r.e).actor_user_id IS DISTINCT FROM r.creator
+    LEFT JOIN app.institution_hours wh ON wh.institution_id = coalesce(r.case_inst, r.actor_inst)
+    LEFT JOIN heavy hv ON hv.actor = (r.e).actor_user_id AND hv.day = pg_catalog.date_trunc('day', (r.e).at)
+   ORDER BY 1, 2, 3, r.case_number
+$$;
+
+ALTER FUNCTION app.audit_report_entries(p_mrn text, p_case_number text, p_user uuid, p_institution uuid, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO oxkair_definer;
+
+--
+-- Name: audit_review_scope(uuid); Type: FUNCTION; Schema: app; Owner: oxkair_definer
+--
+
+CREATE FUNCTION app.audit_review_scope(p_institution uuid, OUT reviewer text, OUT institution_id uuid) RETURNS record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+DECLARE
+  v_member uuid := app.current_member_institution();
+BEGIN
+  IF auth.uid() IS NULL AND pg_catalog.pg_has_role(audit.acting_role(), 'oxkair_auditor', 'MEMBER') THEN
+    reviewer := 'auditor'; institution_id := p_institution;
+  ELSIF auth.uid() IS NOT NULL AND app.has_designation('global_auditor', NULL) THEN
+    reviewer := 'global_auditor'; institution_id := p_institution;
+  ELSIF v_member IS NOT NULL AND app.has_designation('privacy_officer', v_member) THEN
+    IF p_institution IS NOT NULL AND p_institution <> v_member THEN
+      RAISE EXCEPTION 'a privacy officer reviews their own institution only' USING ERRCODE = 'OX403';
+    END IF;
+    reviewer := 'privacy_officer'; institution_id := v_member;
+  ELSE
+    RAISE EXCEPTION 'only a privacy officer or an auditor may run access reports' USING ERRCODE = 'OX403';
+  END IF;
+END
+$$;
+
+ALTER FUNCTION app.audit_review_scope(p_institution uuid, OUT reviewer text, OUT institution_id uuid) OWNER TO oxkair_definer;
+
+--
 -- Name: case_insert_rule_broken(text, uuid, uuid, uuid, text, uuid, text, text); Type: FUNCTION; Schema: app; Owner: oxkair_owner
 --
 
@@ -468,6 +719,35 @@ $$;
 ALTER FUNCTION app.institution_admins(p_institution uuid) OWNER TO oxkair_definer;
 
 --
+-- Name: institution_hours_of(uuid); Type: FUNCTION; Schema: app; Owner: oxkair_definer
+--
+
+CREATE FUNCTION app.institution_hours_of(p_institution uuid) RETURNS TABLE(time_zone text, day_starts time without time zone, day_ends time without time zone, weekends_out_of_hours boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  SELECT coalesce(h.time_zone, 'UTC'), coalesce(h.day_starts, '07:00'), coalesce(h.day_ends, '19:00'),
+         coalesce(h.weekends_out_of_hours, true)
+    FROM (SELECT p_institution AS id) i LEFT JOIN app.institution_hours h ON h.institution_id = i.id
+$$;
+
+ALTER FUNCTION app.institution_hours_of(p_institution uuid) OWNER TO oxkair_definer;
+
+--
+-- Name: is_audit_reviewer(); Type: FUNCTION; Schema: app; Owner: oxkair_definer
+--
+
+CREATE FUNCTION app.is_audit_reviewer() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  SELECT app.has_designation('global_auditor', NULL)
+      OR app.has_designation('privacy_officer', (SELECT app.current_member_institution()))
+$$;
+
+ALTER FUNCTION app.is_audit_reviewer() OWNER TO oxkair_definer;
+
+--
 -- Name: log_break_glass_read(text, uuid); Type: FUNCTION; Schema: app; Owner: oxkair_definer
 --
 
@@ -483,6 +763,42 @@ END
 $$;
 
 ALTER FUNCTION app.log_break_glass_read(p_table text, p_row_id uuid) OWNER TO oxkair_definer;
+
+--
+-- Name: log_case_denied(uuid, text); Type: FUNCTION; Schema: app; Owner: oxkair_definer
+--
+
+CREATE FUNCTION app.log_case_denied(p_case_id uuid, p_endpoint text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+DECLARE
+  v_user uuid := auth.uid();
+  v_case_institution uuid;
+  v_readable boolean;
+BEGIN
+  IF p_endpoint IS NULL OR p_endpoint !~ '^[A-Z]{3,7} /[A-Za-z0-9_./{}-]{0,200}$' THEN
+    RAISE EXCEPTION 'endpoint must be a method and a route template' USING ERRCODE = 'OX422';
+  END IF;
+  IF v_user IS NULL THEN
+    RETURN;
+  END IF;
+  SELECT n.institution_id,
+         (n.user_id = v_user OR n.provider_user_id = v_user)
+           AND n.institution_id = app.current_member_institution()
+    INTO v_case_institution, v_readable
+    FROM public.medical_notes n WHERE n.id = p_case_id;
+  IF NOT FOUND OR v_readable THEN
+    RETURN;  -- no such case (nothing to protect), or a refusal that is not a denial (409)
+  END IF;
+  PERFORM audit.append('CASE_DENIED', 'public.medical_notes', p_case_id::text, NULL, NULL,
+                       pg_catalog.jsonb_build_object(
+                         'endpoint', p_endpoint,
+                         'other_institution', v_case_institution IS DISTINCT FROM app.current_member_institution()));
+END
+$_$;
+
+ALTER FUNCTION app.log_case_denied(p_case_id uuid, p_endpoint text) OWNER TO oxkair_definer;
 
 --
 -- Name: log_case_reads(uuid[], text); Type: FUNCTION; Schema: app; Owner: oxkair_definer
@@ -549,6 +865,46 @@ END
 $$;
 
 ALTER FUNCTION app.name_institution_admin(p_email text, p_institution uuid) OWNER TO oxkair_definer;
+
+--
+-- Name: name_reviewer(text, text, uuid); Type: FUNCTION; Schema: app; Owner: oxkair_definer
+--
+
+CREATE FUNCTION app.name_reviewer(p_email text, p_designation text, p_institution uuid) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+DECLARE
+  v_user uuid;
+  v_profile_institution uuid;
+BEGIN
+  IF p_designation NOT IN ('privacy_officer', 'global_auditor')
+     OR (p_designation = 'global_auditor') <> (p_institution IS NULL) THEN
+    RAISE EXCEPTION 'a privacy officer is of one institution, a global auditor of none' USING ERRCODE = 'OX422';
+  END IF;
+  SELECT u.id, p.institution_id INTO v_user, v_profile_institution
+    FROM auth.users u LEFT JOIN public.profiles p ON p.id = u.id
+   WHERE lower(u.email) = lower(btrim(p_email));
+  IF v_user IS NULL THEN
+    RAISE EXCEPTION 'no user with this email address' USING ERRCODE = 'OX404';
+  END IF;
+  IF p_designation = 'privacy_officer' THEN
+    IF v_profile_institution IS DISTINCT FROM p_institution THEN
+      RAISE EXCEPTION 'this user''s profile names another institution (or none)' USING ERRCODE = 'OX422';
+    END IF;
+    UPDATE public.profiles SET verification_status = 'verified'
+     WHERE id = v_user AND verification_status IS DISTINCT FROM 'verified';
+  END IF;
+  INSERT INTO app.designations (user_id, designation, institution_id)
+  VALUES (v_user, p_designation, p_institution)
+  ON CONFLICT ON CONSTRAINT designations_once DO NOTHING;
+  PERFORM auth.log_event(upper(p_designation) || '_ADDED', v_user,
+                         pg_catalog.jsonb_build_object('institution_id', p_institution, 'via', 'cli'));
+  RETURN v_user;
+END
+$$;
+
+ALTER FUNCTION app.name_reviewer(p_email text, p_designation text, p_institution uuid) OWNER TO oxkair_definer;
 
 --
 -- Name: name_suffixes(text); Type: FUNCTION; Schema: app; Owner: oxkair_owner
@@ -636,6 +992,32 @@ $$;
 ALTER FUNCTION app.remove_institution_admin(p_email text, p_institution uuid) OWNER TO oxkair_definer;
 
 --
+-- Name: remove_reviewer(text, text, uuid); Type: FUNCTION; Schema: app; Owner: oxkair_definer
+--
+
+CREATE FUNCTION app.remove_reviewer(p_email text, p_designation text, p_institution uuid) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+DECLARE
+  v_user uuid;
+BEGIN
+  DELETE FROM app.designations d USING auth.users u
+   WHERE d.user_id = u.id AND lower(u.email) = lower(btrim(p_email))
+     AND d.designation = p_designation AND p_designation IN ('privacy_officer', 'global_auditor')
+     AND d.institution_id IS NOT DISTINCT FROM p_institution
+  RETURNING d.user_id INTO v_user;
+  IF v_user IS NOT NULL THEN
+    PERFORM auth.log_event(upper(p_designation) || '_REMOVED', v_user,
+                           pg_catalog.jsonb_build_object('institution_id', p_institution, 'via', 'cli'));
+  END IF;
+  RETURN v_user IS NOT NULL;
+END
+$$;
+
+ALTER FUNCTION app.remove_reviewer(p_email text, p_designation text, p_institution uuid) OWNER TO oxkair_definer;
+
+--
 -- Name: require_admin(); Type: FUNCTION; Schema: app; Owner: oxkair_definer
 --
 
@@ -654,6 +1036,25 @@ END
 $$;
 
 ALTER FUNCTION app.require_admin() OWNER TO oxkair_definer;
+
+--
+-- Name: reviewers(text, uuid); Type: FUNCTION; Schema: app; Owner: oxkair_definer
+--
+
+CREATE FUNCTION app.reviewers(p_designation text, p_institution uuid) RETURNS TABLE(email text, name text, granted_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  SELECT u.email, p.name, d.granted_at
+    FROM app.designations d
+    JOIN auth.users u ON u.id = d.user_id
+    LEFT JOIN public.profiles p ON p.id = d.user_id
+   WHERE d.designation = p_designation AND p_designation IN ('privacy_officer', 'global_auditor')
+     AND d.institution_id IS NOT DISTINCT FROM p_institution
+   ORDER BY d.granted_at, u.email
+$$;
+
+ALTER FUNCTION app.reviewers(p_designation text, p_institution uuid) OWNER TO oxkair_definer;
 
 --
 -- Name: search_key(text); Type: FUNCTION; Schema: app; Owner: oxkair_owner
@@ -697,6 +1098,31 @@ CREATE FUNCTION app.search_words(value text) RETURNS text[]
 $$;
 
 ALTER FUNCTION app.search_words(value text) OWNER TO oxkair_owner;
+
+--
+-- Name: set_institution_hours(uuid, text, time without time zone, time without time zone, boolean); Type: FUNCTION; Schema: app; Owner: oxkair_definer
+--
+
+CREATE FUNCTION app.set_institution_hours(p_institution uuid, p_time_zone text, p_day_starts time without time zone, p_day_ends time without time zone, p_weekends_out_of_hours boolean) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_timezone_names z WHERE z.name = p_time_zone) THEN
+    RAISE EXCEPTION 'not a time zone name (e.g. America/New_York, Europe/Berlin, UTC)' USING ERRCODE = 'OX422';
+  END IF;
+  IF p_day_starts >= p_day_ends THEN
+    RAISE EXCEPTION 'the working day starts before it ends' USING ERRCODE = 'OX422';
+  END IF;
+  INSERT INTO app.institution_hours AS h (institution_id, time_zone, day_starts, day_ends, weekends_out_of_hours)
+  VALUES (p_institution, p_time_zone, p_day_starts, p_day_ends, p_weekends_out_of_hours)
+  ON CONFLICT (institution_id) DO UPDATE
+    SET time_zone = excluded.time_zone, day_starts = excluded.day_starts, day_ends = excluded.day_ends,
+        weekends_out_of_hours = excluded.weekends_out_of_hours;
+END
+$$;
+
+ALTER FUNCTION app.set_institution_hours(p_institution uuid, p_time_zone text, p_day_starts time without time zone, p_day_ends time without time zone, p_weekends_out_of_hours boolean) OWNER TO oxkair_definer;
 
 --
 -- Name: tg__set_updated_at(); Type: FUNCTION; Schema: app; Owner: oxkair_owner
@@ -1031,6 +1457,10 @@ DECLARE
   v_role text := audit.acting_role();
   v_client inet := coalesce(nullif(pg_catalog.current_setting('request.client_addr', true), '')::inet,
                             pg_catalog.inet_client_addr());
+  v_session text := nullif(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb ->> 'session_id';
+  v_detail jsonb := CASE WHEN v_session IS NULL THEN p_detail
+                         ELSE coalesce(p_detail, '{}'::jsonb) || pg_catalog.jsonb_build_object('session_id', v_session)
+                    END;
 BEGIN
   WITH head AS (
     UPDATE audit.chain_head h
@@ -1038,14 +1468,14 @@ BEGIN
            prev_hash = h.hash,
            hash = audit.entry_hash(h.hash, v_lane, h.seq + 1, v_at, v_txid, v_actor, v_role,
                                    session_user, v_client, p_action, p_table, p_row_id, p_old, p_new,
-                                   p_detail)
+                                   v_detail)
      WHERE h.lane = v_lane
     RETURNING h.seq, h.prev_hash, h.hash
   )
   INSERT INTO audit.log (lane, seq, at, txid, actor_user_id, db_role, session_role, client_addr,
                          action, table_name, row_id, old_values, new_values, detail, prev_hash, hash)
   SELECT v_lane, head.seq, v_at, v_txid, v_actor, v_role, session_user, v_client,
-         p_action, p_table, p_row_id, p_old, p_new, p_detail, head.prev_hash, head.hash
+         p_action, p_table, p_row_id, p_old, p_new, v_detail, head.prev_hash, head.hash
     FROM head;
 END
 $$;
@@ -1124,6 +1554,20 @@ END
 $$;
 
 ALTER FUNCTION audit.install_row_change_trigger(p_table regclass, p_never_recorded text[]) OWNER TO oxkair_owner;
+
+--
+-- Name: log_export(timestamp with time zone, bigint); Type: FUNCTION; Schema: audit; Owner: oxkair_definer
+--
+
+CREATE FUNCTION audit.log_export(p_since timestamp with time zone, p_entries bigint) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  SELECT audit.append('AUDIT_EXPORT', NULL, NULL, NULL, NULL,
+                      pg_catalog.jsonb_build_object('since', p_since, 'entries', p_entries))
+$$;
+
+ALTER FUNCTION audit.log_export(p_since timestamp with time zone, p_entries bigint) OWNER TO oxkair_definer;
 
 --
 -- Name: log_migration(text, text, jsonb); Type: FUNCTION; Schema: audit; Owner: oxkair_definer
@@ -1322,6 +1766,62 @@ END
 $$;
 
 ALTER FUNCTION audit.tg_app_designations__row_change() OWNER TO oxkair_definer;
+
+--
+-- Name: tg_app_institution_hours__row_change(); Type: FUNCTION; Schema: audit; Owner: oxkair_definer
+--
+
+CREATE FUNCTION audit.tg_app_institution_hours__row_change() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+-- Generated by audit.install_row_change_trigger('app.institution_hours'): do not edit; regenerated on every upgrade.
+-- SECURITY DEFINER: it alone may call audit.append, which records the acting role itself.
+DECLARE
+  v_old jsonb := '{}';
+  v_new jsonb := '{}';
+BEGIN
+  -- The data migration records per-table totals instead of one entry per copied row (the
+  -- trigger's WHEN skips these already; this stays in case the trigger is recreated without it).
+  IF pg_catalog.current_setting('oxkair.bulk_load', true) = 'on'
+     AND pg_catalog.pg_has_role(audit.acting_role(), 'oxkair_migrator', 'MEMBER') THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    IF NEW.institution_id IS DISTINCT FROM OLD.institution_id THEN
+      v_old := v_old || pg_catalog.jsonb_build_object('institution_id', OLD.institution_id);
+      v_new := v_new || pg_catalog.jsonb_build_object('institution_id', NEW.institution_id);
+    END IF;
+    IF NEW.time_zone IS DISTINCT FROM OLD.time_zone THEN
+      v_old := v_old || pg_catalog.jsonb_build_object('time_zone', OLD.time_zone);
+      v_new := v_new || pg_catalog.jsonb_build_object('time_zone', NEW.time_zone);
+    END IF;
+    IF NEW.day_starts IS DISTINCT FROM OLD.day_starts THEN
+      v_old := v_old || pg_catalog.jsonb_build_object('day_starts', OLD.day_starts);
+      v_new := v_new || pg_catalog.jsonb_build_object('day_starts', NEW.day_starts);
+    END IF;
+    IF NEW.day_ends IS DISTINCT FROM OLD.day_ends THEN
+      v_old := v_old || pg_catalog.jsonb_build_object('day_ends', OLD.day_ends);
+      v_new := v_new || pg_catalog.jsonb_build_object('day_ends', NEW.day_ends);
+    END IF;
+    IF NEW.weekends_out_of_hours IS DISTINCT FROM OLD.weekends_out_of_hours THEN
+      v_old := v_old || pg_catalog.jsonb_build_object('weekends_out_of_hours', OLD.weekends_out_of_hours);
+      v_new := v_new || pg_catalog.jsonb_build_object('weekends_out_of_hours', NEW.weekends_out_of_hours);
+    END IF;
+    IF v_old = '{}'::jsonb THEN
+      RETURN NULL;  -- nothing recorded changed
+    END IF;
+    PERFORM audit.append('UPDATE', 'app.institution_hours', NULL, v_old, v_new, NULL);
+  ELSIF TG_OP = 'INSERT' THEN
+    PERFORM audit.append('INSERT', 'app.institution_hours', NULL, NULL, pg_catalog.to_jsonb(NEW) - '{}'::text[], NULL);
+  ELSE
+    PERFORM audit.append('DELETE', 'app.institution_hours', NULL, pg_catalog.to_jsonb(OLD) - '{}'::text[], NULL, NULL);
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION audit.tg_app_institution_hours__row_change() OWNER TO oxkair_definer;
 
 --
 -- Name: tg_auth_users__row_change(); Type: FUNCTION; Schema: audit; Owner: oxkair_definer
@@ -1742,6 +2242,33 @@ END
 $$;
 
 ALTER FUNCTION audit.tg_public_user_settings__row_change() OWNER TO oxkair_definer;
+
+--
+-- Name: verify_and_record(); Type: FUNCTION; Schema: audit; Owner: oxkair_definer
+--
+
+CREATE FUNCTION audit.verify_and_record() RETURNS TABLE(lane smallint, seq bigint, problem text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+DECLARE
+  v_at timestamptz := pg_catalog.statement_timestamp();
+  v_entries bigint;
+  v_problems integer;
+BEGIN
+  -- Counted and checked from the same snapshot; the run's own entry comes after what it verified.
+  SELECT count(*) INTO v_entries FROM audit.log;
+  RETURN QUERY SELECT v.lane, v.seq, v.problem FROM audit.verify_chain() v;
+  GET DIAGNOSTICS v_problems = ROW_COUNT;
+  INSERT INTO audit.verification_run (at, entries, problems) VALUES (v_at, v_entries, v_problems)
+  ON CONFLICT (at) DO NOTHING;
+  PERFORM audit.append('AUDIT_VERIFY', NULL, NULL, NULL, NULL,
+                       pg_catalog.jsonb_build_object('entries', v_entries, 'problems', v_problems));
+END
+$$;
+
+ALTER FUNCTION audit.verify_and_record() OWNER TO oxkair_definer;
 
 --
 -- Name: verify_chain(); Type: FUNCTION; Schema: audit; Owner: oxkair_owner
@@ -3217,6 +3744,23 @@ ALTER TABLE ONLY app.idempotency_keys FORCE ROW LEVEL SECURITY;
 ALTER TABLE app.idempotency_keys OWNER TO oxkair_owner;
 
 --
+-- Name: institution_hours; Type: TABLE; Schema: app; Owner: oxkair_owner
+--
+
+CREATE TABLE app.institution_hours (
+    institution_id uuid NOT NULL,
+    time_zone text DEFAULT 'UTC'::text NOT NULL,
+    day_starts time without time zone DEFAULT '07:00:00'::time without time zone NOT NULL,
+    day_ends time without time zone DEFAULT '19:00:00'::time without time zone NOT NULL,
+    weekends_out_of_hours boolean DEFAULT true NOT NULL,
+    CONSTRAINT institution_hours_order CHECK ((day_starts < day_ends))
+);
+
+ALTER TABLE ONLY app.institution_hours FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.institution_hours OWNER TO oxkair_owner;
+
+--
 -- Name: institution_suffixes; Type: TABLE; Schema: app; Owner: oxkair_owner
 --
 
@@ -3741,6 +4285,18 @@ CREATE TABLE audit.row_change_trigger (
 );
 
 ALTER TABLE audit.row_change_trigger OWNER TO oxkair_owner;
+
+--
+-- Name: verification_run; Type: TABLE; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE TABLE audit.verification_run (
+    at timestamp with time zone NOT NULL,
+    entries bigint NOT NULL,
+    problems integer NOT NULL
+);
+
+ALTER TABLE audit.verification_run OWNER TO oxkair_owner;
 
 --
 -- Name: email_changes; Type: TABLE; Schema: auth; Owner: oxkair_owner
@@ -4352,6 +4908,13 @@ ALTER TABLE ONLY app.idempotency_keys
     ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (user_id, key);
 
 --
+-- Name: institution_hours institution_hours_pkey; Type: CONSTRAINT; Schema: app; Owner: oxkair_owner
+--
+
+ALTER TABLE ONLY app.institution_hours
+    ADD CONSTRAINT institution_hours_pkey PRIMARY KEY (institution_id);
+
+--
 -- Name: institution_suffixes institution_suffixes_pkey; Type: CONSTRAINT; Schema: app; Owner: oxkair_owner
 --
 
@@ -4511,6 +5074,13 @@ ALTER TABLE ONLY audit.log_y2040
 
 ALTER TABLE ONLY audit.row_change_trigger
     ADD CONSTRAINT row_change_trigger_pkey PRIMARY KEY (table_name);
+
+--
+-- Name: verification_run verification_run_pkey; Type: CONSTRAINT; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER TABLE ONLY audit.verification_run
+    ADD CONSTRAINT verification_run_pkey PRIMARY KEY (at);
 
 --
 -- Name: email_changes email_changes_pkey; Type: CONSTRAINT; Schema: auth; Owner: oxkair_owner
@@ -4737,6 +5307,18 @@ CREATE INDEX log_actor_user_id_at_idx ON ONLY audit.log USING btree (actor_user_
 CREATE INDEX log_default_actor_user_id_at_idx ON audit.log_default USING btree (actor_user_id, at);
 
 --
+-- Name: log_read_row_ids_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_read_row_ids_idx ON ONLY audit.log USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
+
+--
+-- Name: log_default_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_default_expr_idx ON audit.log_default USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
+
+--
 -- Name: log_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
@@ -4755,6 +5337,12 @@ CREATE INDEX log_default_table_name_row_id_idx ON audit.log_default USING btree 
 CREATE INDEX log_y2024_actor_user_id_at_idx ON audit.log_y2024 USING btree (actor_user_id, at);
 
 --
+-- Name: log_y2024_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2024_expr_idx ON audit.log_y2024 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
+
+--
 -- Name: log_y2024_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
@@ -4765,6 +5353,12 @@ CREATE INDEX log_y2024_table_name_row_id_idx ON audit.log_y2024 USING btree (tab
 --
 
 CREATE INDEX log_y2025_actor_user_id_at_idx ON audit.log_y2025 USING btree (actor_user_id, at);
+
+--
+-- Name: log_y2025_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2025_expr_idx ON audit.log_y2025 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2025_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -4779,6 +5373,12 @@ CREATE INDEX log_y2025_table_name_row_id_idx ON audit.log_y2025 USING btree (tab
 CREATE INDEX log_y2026_actor_user_id_at_idx ON audit.log_y2026 USING btree (actor_user_id, at);
 
 --
+-- Name: log_y2026_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2026_expr_idx ON audit.log_y2026 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
+
+--
 -- Name: log_y2026_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
@@ -4789,6 +5389,12 @@ CREATE INDEX log_y2026_table_name_row_id_idx ON audit.log_y2026 USING btree (tab
 --
 
 CREATE INDEX log_y2027_actor_user_id_at_idx ON audit.log_y2027 USING btree (actor_user_id, at);
+
+--
+-- Name: log_y2027_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2027_expr_idx ON audit.log_y2027 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2027_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -4803,6 +5409,12 @@ CREATE INDEX log_y2027_table_name_row_id_idx ON audit.log_y2027 USING btree (tab
 CREATE INDEX log_y2028_actor_user_id_at_idx ON audit.log_y2028 USING btree (actor_user_id, at);
 
 --
+-- Name: log_y2028_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2028_expr_idx ON audit.log_y2028 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
+
+--
 -- Name: log_y2028_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
@@ -4813,6 +5425,12 @@ CREATE INDEX log_y2028_table_name_row_id_idx ON audit.log_y2028 USING btree (tab
 --
 
 CREATE INDEX log_y2029_actor_user_id_at_idx ON audit.log_y2029 USING btree (actor_user_id, at);
+
+--
+-- Name: log_y2029_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2029_expr_idx ON audit.log_y2029 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2029_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -4827,6 +5445,12 @@ CREATE INDEX log_y2029_table_name_row_id_idx ON audit.log_y2029 USING btree (tab
 CREATE INDEX log_y2030_actor_user_id_at_idx ON audit.log_y2030 USING btree (actor_user_id, at);
 
 --
+-- Name: log_y2030_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2030_expr_idx ON audit.log_y2030 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
+
+--
 -- Name: log_y2030_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
@@ -4837,6 +5461,12 @@ CREATE INDEX log_y2030_table_name_row_id_idx ON audit.log_y2030 USING btree (tab
 --
 
 CREATE INDEX log_y2031_actor_user_id_at_idx ON audit.log_y2031 USING btree (actor_user_id, at);
+
+--
+-- Name: log_y2031_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2031_expr_idx ON audit.log_y2031 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2031_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -4851,6 +5481,12 @@ CREATE INDEX log_y2031_table_name_row_id_idx ON audit.log_y2031 USING btree (tab
 CREATE INDEX log_y2032_actor_user_id_at_idx ON audit.log_y2032 USING btree (actor_user_id, at);
 
 --
+-- Name: log_y2032_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2032_expr_idx ON audit.log_y2032 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
+
+--
 -- Name: log_y2032_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
@@ -4861,6 +5497,12 @@ CREATE INDEX log_y2032_table_name_row_id_idx ON audit.log_y2032 USING btree (tab
 --
 
 CREATE INDEX log_y2033_actor_user_id_at_idx ON audit.log_y2033 USING btree (actor_user_id, at);
+
+--
+-- Name: log_y2033_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2033_expr_idx ON audit.log_y2033 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2033_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -4875,6 +5517,12 @@ CREATE INDEX log_y2033_table_name_row_id_idx ON audit.log_y2033 USING btree (tab
 CREATE INDEX log_y2034_actor_user_id_at_idx ON audit.log_y2034 USING btree (actor_user_id, at);
 
 --
+-- Name: log_y2034_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2034_expr_idx ON audit.log_y2034 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
+
+--
 -- Name: log_y2034_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
@@ -4885,6 +5533,12 @@ CREATE INDEX log_y2034_table_name_row_id_idx ON audit.log_y2034 USING btree (tab
 --
 
 CREATE INDEX log_y2035_actor_user_id_at_idx ON audit.log_y2035 USING btree (actor_user_id, at);
+
+--
+-- Name: log_y2035_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2035_expr_idx ON audit.log_y2035 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2035_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -4899,6 +5553,12 @@ CREATE INDEX log_y2035_table_name_row_id_idx ON audit.log_y2035 USING btree (tab
 CREATE INDEX log_y2036_actor_user_id_at_idx ON audit.log_y2036 USING btree (actor_user_id, at);
 
 --
+-- Name: log_y2036_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2036_expr_idx ON audit.log_y2036 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
+
+--
 -- Name: log_y2036_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
@@ -4909,6 +5569,12 @@ CREATE INDEX log_y2036_table_name_row_id_idx ON audit.log_y2036 USING btree (tab
 --
 
 CREATE INDEX log_y2037_actor_user_id_at_idx ON audit.log_y2037 USING btree (actor_user_id, at);
+
+--
+-- Name: log_y2037_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2037_expr_idx ON audit.log_y2037 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2037_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -4923,6 +5589,12 @@ CREATE INDEX log_y2037_table_name_row_id_idx ON audit.log_y2037 USING btree (tab
 CREATE INDEX log_y2038_actor_user_id_at_idx ON audit.log_y2038 USING btree (actor_user_id, at);
 
 --
+-- Name: log_y2038_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2038_expr_idx ON audit.log_y2038 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
+
+--
 -- Name: log_y2038_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
@@ -4935,6 +5607,12 @@ CREATE INDEX log_y2038_table_name_row_id_idx ON audit.log_y2038 USING btree (tab
 CREATE INDEX log_y2039_actor_user_id_at_idx ON audit.log_y2039 USING btree (actor_user_id, at);
 
 --
+-- Name: log_y2039_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2039_expr_idx ON audit.log_y2039 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
+
+--
 -- Name: log_y2039_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
 --
 
@@ -4945,6 +5623,12 @@ CREATE INDEX log_y2039_table_name_row_id_idx ON audit.log_y2039 USING btree (tab
 --
 
 CREATE INDEX log_y2040_actor_user_id_at_idx ON audit.log_y2040 USING btree (actor_user_id, at);
+
+--
+-- Name: log_y2040_expr_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE INDEX log_y2040_expr_idx ON audit.log_y2040 USING gin (((detail -> 'row_ids'::text)) jsonb_path_ops) WITH (fastupdate=off) WHERE (action = 'READ'::text);
 
 --
 -- Name: log_y2040_table_name_row_id_idx; Type: INDEX; Schema: audit; Owner: oxkair_owner
@@ -5019,6 +5703,12 @@ CREATE INDEX institutions_search_key_prefix_idx ON public.institutions USING btr
 CREATE INDEX medical_notes_institution_id_idx ON public.medical_notes USING btree (institution_id);
 
 --
+-- Name: medical_notes_mrn_idx; Type: INDEX; Schema: public; Owner: oxkair_owner
+--
+
+CREATE INDEX medical_notes_mrn_idx ON public.medical_notes USING btree (mrn, institution_id);
+
+--
 -- Name: medical_notes_provider_user_id_created_at_id_idx; Type: INDEX; Schema: public; Owner: oxkair_owner
 --
 
@@ -5055,6 +5745,12 @@ CREATE INDEX profiles_institution_id_user_category_idx ON public.profiles USING 
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_default_actor_user_id_at_idx;
 
 --
+-- Name: log_default_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_default_expr_idx;
+
+--
 -- Name: log_default_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
 --
 
@@ -5071,6 +5767,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_default_t
 --
 
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2024_actor_user_id_at_idx;
+
+--
+-- Name: log_y2024_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2024_expr_idx;
 
 --
 -- Name: log_y2024_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
@@ -5091,6 +5793,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2024_tab
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2025_actor_user_id_at_idx;
 
 --
+-- Name: log_y2025_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2025_expr_idx;
+
+--
 -- Name: log_y2025_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
 --
 
@@ -5107,6 +5815,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2025_tab
 --
 
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2026_actor_user_id_at_idx;
+
+--
+-- Name: log_y2026_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2026_expr_idx;
 
 --
 -- Name: log_y2026_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
@@ -5127,6 +5841,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2026_tab
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2027_actor_user_id_at_idx;
 
 --
+-- Name: log_y2027_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2027_expr_idx;
+
+--
 -- Name: log_y2027_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
 --
 
@@ -5143,6 +5863,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2027_tab
 --
 
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2028_actor_user_id_at_idx;
+
+--
+-- Name: log_y2028_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2028_expr_idx;
 
 --
 -- Name: log_y2028_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
@@ -5163,6 +5889,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2028_tab
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2029_actor_user_id_at_idx;
 
 --
+-- Name: log_y2029_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2029_expr_idx;
+
+--
 -- Name: log_y2029_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
 --
 
@@ -5179,6 +5911,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2029_tab
 --
 
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2030_actor_user_id_at_idx;
+
+--
+-- Name: log_y2030_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2030_expr_idx;
 
 --
 -- Name: log_y2030_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
@@ -5199,6 +5937,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2030_tab
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2031_actor_user_id_at_idx;
 
 --
+-- Name: log_y2031_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2031_expr_idx;
+
+--
 -- Name: log_y2031_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
 --
 
@@ -5215,6 +5959,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2031_tab
 --
 
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2032_actor_user_id_at_idx;
+
+--
+-- Name: log_y2032_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2032_expr_idx;
 
 --
 -- Name: log_y2032_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
@@ -5235,6 +5985,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2032_tab
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2033_actor_user_id_at_idx;
 
 --
+-- Name: log_y2033_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2033_expr_idx;
+
+--
 -- Name: log_y2033_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
 --
 
@@ -5251,6 +6007,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2033_tab
 --
 
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2034_actor_user_id_at_idx;
+
+--
+-- Name: log_y2034_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2034_expr_idx;
 
 --
 -- Name: log_y2034_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
@@ -5271,6 +6033,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2034_tab
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2035_actor_user_id_at_idx;
 
 --
+-- Name: log_y2035_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2035_expr_idx;
+
+--
 -- Name: log_y2035_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
 --
 
@@ -5287,6 +6055,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2035_tab
 --
 
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2036_actor_user_id_at_idx;
+
+--
+-- Name: log_y2036_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2036_expr_idx;
 
 --
 -- Name: log_y2036_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
@@ -5307,6 +6081,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2036_tab
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2037_actor_user_id_at_idx;
 
 --
+-- Name: log_y2037_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2037_expr_idx;
+
+--
 -- Name: log_y2037_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
 --
 
@@ -5323,6 +6103,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2037_tab
 --
 
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2038_actor_user_id_at_idx;
+
+--
+-- Name: log_y2038_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2038_expr_idx;
 
 --
 -- Name: log_y2038_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
@@ -5343,6 +6129,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2038_tab
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2039_actor_user_id_at_idx;
 
 --
+-- Name: log_y2039_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2039_expr_idx;
+
+--
 -- Name: log_y2039_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
 --
 
@@ -5359,6 +6151,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2039_tab
 --
 
 ALTER INDEX audit.log_actor_user_id_at_idx ATTACH PARTITION audit.log_y2040_actor_user_id_at_idx;
+
+--
+-- Name: log_y2040_expr_idx; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
+--
+
+ALTER INDEX audit.log_read_row_ids_idx ATTACH PARTITION audit.log_y2040_expr_idx;
 
 --
 -- Name: log_y2040_pkey; Type: INDEX ATTACH; Schema: audit; Owner: oxkair_owner
@@ -5379,6 +6177,12 @@ ALTER INDEX audit.log_table_name_row_id_idx ATTACH PARTITION audit.log_y2040_tab
 CREATE TRIGGER tg_designations__audit AFTER INSERT OR DELETE OR UPDATE ON app.designations FOR EACH ROW WHEN (((current_setting('oxkair.bulk_load'::text, true) IS DISTINCT FROM 'on'::text) OR (NOT pg_has_role(CURRENT_USER, 'oxkair_migrator'::name, 'MEMBER'::text)))) EXECUTE FUNCTION audit.tg_app_designations__row_change();
 
 --
+-- Name: institution_hours tg_institution_hours__audit; Type: TRIGGER; Schema: app; Owner: oxkair_owner
+--
+
+CREATE TRIGGER tg_institution_hours__audit AFTER INSERT OR DELETE OR UPDATE ON app.institution_hours FOR EACH ROW WHEN (((current_setting('oxkair.bulk_load'::text, true) IS DISTINCT FROM 'on'::text) OR (NOT pg_has_role(CURRENT_USER, 'oxkair_migrator'::name, 'MEMBER'::text)))) EXECUTE FUNCTION audit.tg_app_institution_hours__row_change();
+
+--
 -- Name: log tg_log__append_only; Type: TRIGGER; Schema: audit; Owner: oxkair_owner
 --
 
@@ -5389,6 +6193,12 @@ CREATE TRIGGER tg_log__append_only BEFORE DELETE OR UPDATE ON audit.log FOR EACH
 --
 
 CREATE TRIGGER tg_log__no_truncate BEFORE TRUNCATE ON audit.log FOR EACH STATEMENT EXECUTE FUNCTION audit.tg__forbid_change();
+
+--
+-- Name: verification_run tg_verification_run__append_only; Type: TRIGGER; Schema: audit; Owner: oxkair_owner
+--
+
+CREATE TRIGGER tg_verification_run__append_only BEFORE DELETE OR UPDATE ON audit.verification_run FOR EACH ROW EXECUTE FUNCTION audit.tg__forbid_change();
 
 --
 -- Name: users tg_users__audit; Type: TRIGGER; Schema: auth; Owner: oxkair_owner
@@ -5533,6 +6343,13 @@ ALTER TABLE ONLY app.idempotency_keys
     ADD CONSTRAINT idempotency_keys_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id);
 
 --
+-- Name: institution_hours institution_hours_institution_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: oxkair_owner
+--
+
+ALTER TABLE ONLY app.institution_hours
+    ADD CONSTRAINT institution_hours_institution_id_fkey FOREIGN KEY (institution_id) REFERENCES public.institutions(id);
+
+--
 -- Name: institution_suffixes institution_suffixes_institution_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: oxkair_owner
 --
 
@@ -5643,6 +6460,12 @@ CREATE POLICY "Backups read every row" ON app.designations FOR SELECT TO oxkair_
 CREATE POLICY "Backups read every row" ON app.idempotency_keys FOR SELECT TO oxkair_backup USING (true);
 
 --
+-- Name: institution_hours Backups read every row; Type: POLICY; Schema: app; Owner: oxkair_owner
+--
+
+CREATE POLICY "Backups read every row" ON app.institution_hours FOR SELECT TO oxkair_backup USING (true);
+
+--
 -- Name: institution_suffixes Backups read every row; Type: POLICY; Schema: app; Owner: oxkair_owner
 --
 
@@ -5691,6 +6514,12 @@ CREATE POLICY "Trusted functions manage designations" ON app.designations TO oxk
 CREATE POLICY "Trusted functions manage idempotency keys" ON app.idempotency_keys TO oxkair_definer USING (true) WITH CHECK (true);
 
 --
+-- Name: institution_hours Trusted functions manage working hours; Type: POLICY; Schema: app; Owner: oxkair_owner
+--
+
+CREATE POLICY "Trusted functions manage working hours" ON app.institution_hours TO oxkair_definer USING (true) WITH CHECK (true);
+
+--
 -- Name: institution_suffixes Trusted functions read institution suffixes; Type: POLICY; Schema: app; Owner: oxkair_owner
 --
 
@@ -5713,6 +6542,12 @@ ALTER TABLE app.designations ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.idempotency_keys ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: institution_hours; Type: ROW SECURITY; Schema: app; Owner: oxkair_owner
+--
+
+ALTER TABLE app.institution_hours ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: institution_suffixes; Type: ROW SECURITY; Schema: app; Owner: oxkair_owner
@@ -6235,6 +7070,7 @@ ALTER TABLE public.user_settings ENABLE ROW LEVEL SECURITY;
 --
 
 GRANT USAGE ON SCHEMA app TO oxkair_anon;
+GRANT USAGE ON SCHEMA app TO oxkair_auditor;
 GRANT USAGE ON SCHEMA app TO oxkair_authenticated;
 GRANT USAGE ON SCHEMA app TO oxkair_backup;
 GRANT USAGE ON SCHEMA app TO oxkair_break_glass;
@@ -6312,6 +7148,42 @@ GRANT USAGE ON SCHEMA public TO oxkair_backup;
 RESET SESSION AUTHORIZATION;
 
 --
+-- Name: FUNCTION audit_entry_cases(p_kind text, p_relation text, p_row text, p_info jsonb); Type: ACL; Schema: app; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION app.audit_entry_cases(p_kind text, p_relation text, p_row text, p_info jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION audit_last_verification(); Type: ACL; Schema: app; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION app.audit_last_verification() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.audit_last_verification() TO oxkair_auditor;
+GRANT ALL ON FUNCTION app.audit_last_verification() TO oxkair_authenticated;
+
+--
+-- Name: FUNCTION audit_report(p_mrn text, p_case_number text, p_user_email text, p_institution uuid, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: app; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION app.audit_report(p_mrn text, p_case_number text, p_user_email text, p_institution uuid, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.audit_report(p_mrn text, p_case_number text, p_user_email text, p_institution uuid, p_from timestamp with time zone, p_to timestamp with time zone) TO oxkair_auditor;
+GRANT ALL ON FUNCTION app.audit_report(p_mrn text, p_case_number text, p_user_email text, p_institution uuid, p_from timestamp with time zone, p_to timestamp with time zone) TO oxkair_authenticated;
+
+--
+-- Name: FUNCTION audit_report_entries(p_mrn text, p_case_number text, p_user uuid, p_institution uuid, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: app; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION app.audit_report_entries(p_mrn text, p_case_number text, p_user uuid, p_institution uuid, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION audit_review_scope(p_institution uuid, OUT reviewer text, OUT institution_id uuid); Type: ACL; Schema: app; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION app.audit_review_scope(p_institution uuid, OUT reviewer text, OUT institution_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.audit_review_scope(p_institution uuid, OUT reviewer text, OUT institution_id uuid) TO oxkair_auditor;
+GRANT ALL ON FUNCTION app.audit_review_scope(p_institution uuid, OUT reviewer text, OUT institution_id uuid) TO oxkair_authenticated;
+
+--
 -- Name: FUNCTION case_insert_rule_broken(p_creator_status text, p_creator_institution uuid, p_institution uuid, p_provider uuid, p_provider_category text, p_provider_institution uuid, p_provider_status text, p_status text); Type: ACL; Schema: app; Owner: oxkair_owner
 --
 
@@ -6379,11 +7251,32 @@ REVOKE ALL ON FUNCTION app.institution_admins(p_institution uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.institution_admins(p_institution uuid) TO oxkair_owner;
 
 --
+-- Name: FUNCTION institution_hours_of(p_institution uuid); Type: ACL; Schema: app; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION app.institution_hours_of(p_institution uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.institution_hours_of(p_institution uuid) TO oxkair_owner;
+
+--
+-- Name: FUNCTION is_audit_reviewer(); Type: ACL; Schema: app; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION app.is_audit_reviewer() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.is_audit_reviewer() TO oxkair_authenticated;
+
+--
 -- Name: FUNCTION log_break_glass_read(p_table text, p_row_id uuid); Type: ACL; Schema: app; Owner: oxkair_definer
 --
 
 REVOKE ALL ON FUNCTION app.log_break_glass_read(p_table text, p_row_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.log_break_glass_read(p_table text, p_row_id uuid) TO oxkair_break_glass;
+
+--
+-- Name: FUNCTION log_case_denied(p_case_id uuid, p_endpoint text); Type: ACL; Schema: app; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION app.log_case_denied(p_case_id uuid, p_endpoint text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.log_case_denied(p_case_id uuid, p_endpoint text) TO oxkair_authenticated;
 
 --
 -- Name: FUNCTION log_case_reads(p_ids uuid[], p_endpoint text); Type: ACL; Schema: app; Owner: oxkair_definer
@@ -6398,6 +7291,13 @@ GRANT ALL ON FUNCTION app.log_case_reads(p_ids uuid[], p_endpoint text) TO oxkai
 
 REVOKE ALL ON FUNCTION app.name_institution_admin(p_email text, p_institution uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.name_institution_admin(p_email text, p_institution uuid) TO oxkair_owner;
+
+--
+-- Name: FUNCTION name_reviewer(p_email text, p_designation text, p_institution uuid); Type: ACL; Schema: app; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION app.name_reviewer(p_email text, p_designation text, p_institution uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.name_reviewer(p_email text, p_designation text, p_institution uuid) TO oxkair_owner;
 
 --
 -- Name: FUNCTION name_suffixes(value text); Type: ACL; Schema: app; Owner: oxkair_owner
@@ -6434,10 +7334,24 @@ REVOKE ALL ON FUNCTION app.remove_institution_admin(p_email text, p_institution 
 GRANT ALL ON FUNCTION app.remove_institution_admin(p_email text, p_institution uuid) TO oxkair_owner;
 
 --
+-- Name: FUNCTION remove_reviewer(p_email text, p_designation text, p_institution uuid); Type: ACL; Schema: app; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION app.remove_reviewer(p_email text, p_designation text, p_institution uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.remove_reviewer(p_email text, p_designation text, p_institution uuid) TO oxkair_owner;
+
+--
 -- Name: FUNCTION require_admin(); Type: ACL; Schema: app; Owner: oxkair_definer
 --
 
 REVOKE ALL ON FUNCTION app.require_admin() FROM PUBLIC;
+
+--
+-- Name: FUNCTION reviewers(p_designation text, p_institution uuid); Type: ACL; Schema: app; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION app.reviewers(p_designation text, p_institution uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.reviewers(p_designation text, p_institution uuid) TO oxkair_owner;
 
 --
 -- Name: FUNCTION search_key(value text); Type: ACL; Schema: app; Owner: oxkair_owner
@@ -6462,6 +7376,13 @@ GRANT ALL ON FUNCTION app.search_phrase(value text) TO oxkair_migrator;
 REVOKE ALL ON FUNCTION app.search_words(value text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.search_words(value text) TO oxkair_definer;
 GRANT ALL ON FUNCTION app.search_words(value text) TO oxkair_migrator;
+
+--
+-- Name: FUNCTION set_institution_hours(p_institution uuid, p_time_zone text, p_day_starts time without time zone, p_day_ends time without time zone, p_weekends_out_of_hours boolean); Type: ACL; Schema: app; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION app.set_institution_hours(p_institution uuid, p_time_zone text, p_day_starts time without time zone, p_day_ends time without time zone, p_weekends_out_of_hours boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.set_institution_hours(p_institution uuid, p_time_zone text, p_day_starts time without time zone, p_day_ends time without time zone, p_weekends_out_of_hours boolean) TO oxkair_owner;
 
 --
 -- Name: FUNCTION tg__set_updated_at(); Type: ACL; Schema: app; Owner: oxkair_owner
@@ -6551,6 +7472,13 @@ GRANT ALL ON FUNCTION audit.entry_hash(prev_hash bytea, lane smallint, seq bigin
 REVOKE ALL ON FUNCTION audit.install_row_change_trigger(p_table regclass, p_never_recorded text[]) FROM PUBLIC;
 
 --
+-- Name: FUNCTION log_export(p_since timestamp with time zone, p_entries bigint); Type: ACL; Schema: audit; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION audit.log_export(p_since timestamp with time zone, p_entries bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.log_export(p_since timestamp with time zone, p_entries bigint) TO oxkair_auditor;
+
+--
 -- Name: FUNCTION log_migration(p_action text, p_table text, p_detail jsonb); Type: ACL; Schema: audit; Owner: oxkair_definer
 --
 
@@ -6580,6 +7508,12 @@ REVOKE ALL ON FUNCTION audit.tg__forbid_change() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION audit.tg_app_designations__row_change() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_app_institution_hours__row_change(); Type: ACL; Schema: audit; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION audit.tg_app_institution_hours__row_change() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_auth_users__row_change(); Type: ACL; Schema: audit; Owner: oxkair_definer
@@ -6612,11 +7546,19 @@ REVOKE ALL ON FUNCTION audit.tg_public_profiles__row_change() FROM PUBLIC;
 REVOKE ALL ON FUNCTION audit.tg_public_user_settings__row_change() FROM PUBLIC;
 
 --
+-- Name: FUNCTION verify_and_record(); Type: ACL; Schema: audit; Owner: oxkair_definer
+--
+
+REVOKE ALL ON FUNCTION audit.verify_and_record() FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.verify_and_record() TO oxkair_auditor;
+
+--
 -- Name: FUNCTION verify_chain(); Type: ACL; Schema: audit; Owner: oxkair_owner
 --
 
 REVOKE ALL ON FUNCTION audit.verify_chain() FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.verify_chain() TO oxkair_auditor;
+GRANT ALL ON FUNCTION audit.verify_chain() TO oxkair_definer;
 
 --
 -- Name: FUNCTION change_password(p_verified_hash text, p_new_hash text); Type: ACL; Schema: auth; Owner: oxkair_definer
@@ -7034,6 +7976,13 @@ GRANT SELECT ON TABLE app.idempotency_keys TO oxkair_backup;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.idempotency_keys TO oxkair_definer;
 
 --
+-- Name: TABLE institution_hours; Type: ACL; Schema: app; Owner: oxkair_owner
+--
+
+GRANT SELECT ON TABLE app.institution_hours TO oxkair_backup;
+GRANT SELECT,INSERT,UPDATE ON TABLE app.institution_hours TO oxkair_definer;
+
+--
 -- Name: TABLE institution_suffixes; Type: ACL; Schema: app; Owner: oxkair_owner
 --
 
@@ -7079,9 +8028,9 @@ GRANT SELECT,UPDATE ON TABLE audit.chain_head TO oxkair_definer;
 -- Name: TABLE log; Type: ACL; Schema: audit; Owner: oxkair_owner
 --
 
-GRANT INSERT ON TABLE audit.log TO oxkair_definer;
 GRANT SELECT ON TABLE audit.log TO oxkair_auditor;
 GRANT SELECT ON TABLE audit.log TO oxkair_backup;
+GRANT SELECT,INSERT ON TABLE audit.log TO oxkair_definer;
 
 --
 -- Name: COLUMN log.lane; Type: ACL; Schema: audit; Owner: oxkair_owner
@@ -7251,6 +8200,14 @@ GRANT SELECT ON TABLE audit.log_y2040 TO oxkair_backup;
 
 GRANT SELECT ON TABLE audit.row_change_trigger TO oxkair_auditor;
 GRANT SELECT ON TABLE audit.row_change_trigger TO oxkair_backup;
+
+--
+-- Name: TABLE verification_run; Type: ACL; Schema: audit; Owner: oxkair_owner
+--
+
+GRANT SELECT ON TABLE audit.verification_run TO oxkair_auditor;
+GRANT SELECT ON TABLE audit.verification_run TO oxkair_backup;
+GRANT SELECT,INSERT ON TABLE audit.verification_run TO oxkair_definer;
 
 --
 -- Name: TABLE email_changes; Type: ACL; Schema: auth; Owner: oxkair_owner

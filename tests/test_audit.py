@@ -172,8 +172,11 @@ def test_export_writes_every_entry(committed_entries: Connection[Any], cli_env: 
     assert result.returncode == 0, result.stderr
     count = committed_entries.execute("SELECT count(*) FROM audit.log").fetchone()
     lines = out.read_text().splitlines()
-    assert count and len(lines) == count[0]
+    assert count and len(lines) == count[0] - 1  # all but the export's own entry, written after
     assert '"hash": "' in lines[-1]
+    exported = committed_entries.execute("SELECT detail FROM audit.log WHERE action = 'AUDIT_EXPORT'"
+                                         " ORDER BY at DESC LIMIT 1").fetchone()
+    assert exported and exported[0]["entries"] == len(lines)
 
 
 def test_concurrent_writers_keep_every_chain_intact(server: LocalServer) -> None:

@@ -21,6 +21,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 BENCHES = {
     "rls_overhead.py": "worklist mean, RLS / plain",
     "audit_overhead.py": "update mean, audited / trigger disabled",
+    "audit_report.py": "patient report, six years p95",
     "api.py": "worklist throughput, API / direct SQL",
     "rest.py": "throughput ratio REST / direct",
     "auth.py": "no-op request, auth/bare",

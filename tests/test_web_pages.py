@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 PAGES = ["/signup", "/login", "/verify-email", "/recover", "/reset-password", "/app/worklist",
-         "/app/settings", "/app/members", "/app/cases/00000000-0000-4000-8000-000000000000"]
+         "/app/settings", "/app/members", "/app/audit", "/app/cases/00000000-0000-4000-8000-000000000000"]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -28,7 +28,7 @@ app = typer.Typer(help="HIPAA-grade backend for Oxkair on Azure PostgreSQL.", no
                   pretty_exceptions_show_locals=False)
 app.add_typer(local_app, name="local")  # oxkair local start|stop|status|url|psql
 app.add_typer(db_app, name="db")  # oxkair db upgrade|status|sql|schema
-app.add_typer(audit_app, name="audit")  # oxkair audit verify|anchor|export
+app.add_typer(audit_app, name="audit")  # oxkair audit verify|anchor|export|report|auditors
 app.command("serve")(serve)
 app.add_typer(migrate_app, name="migrate")  # oxkair migrate plan|run|verify|status
 app.add_typer(ops_app)  # oxkair backup ..., oxkair check

@@ -11,7 +11,18 @@ from fastapi import FastAPI
 from oxkair import rest, web
 from oxkair.api import problems
 from oxkair.api.cors import SupabaseCors
-from oxkair.api.routes import auth, cases, gotrue, health, institutions, jwks, members, profile, providers
+from oxkair.api.routes import (
+    audit,
+    auth,
+    cases,
+    gotrue,
+    health,
+    institutions,
+    jwks,
+    members,
+    profile,
+    providers,
+)
 from oxkair.api.security import SecurityMiddleware
 from oxkair.auth.runtime import AuthRuntime
 from oxkair.auth.service import AuthService
@@ -64,6 +75,7 @@ def create_app(settings: Settings, *, pool: Any = None) -> FastAPI:
     app.include_router(profile.router)
     app.include_router(providers.router)
     app.include_router(members.router)
+    app.include_router(audit.router)
     app.include_router(web.router)
     return app
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from uuid import UUID
 
 from fastapi import Request
 from psycopg import Connection
+
+from oxkair.api.problems import Problem
+from oxkair.api.rls import Rls
 
 _PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -43,3 +49,17 @@ def log_access(conn: Connection[Any], request: Request, ids: list[str]) -> None:
     if not ids:
         return
     conn.execute("SELECT app.log_case_reads(%s::uuid[], %s)", [ids, endpoint(request)])
+
+
+@contextmanager
+def denials_recorded(db: Rls, request: Request, case_id: UUID) -> Iterator[None]:
+    """A 404 on a case that exists but is not the caller's (another institution's, a colleague's)
+    is a denied attempt: recorded in the trail in its own transaction, since the request's rolls
+    back with the error (app.log_case_denied, 0110_audit_review.sql; the answer is the same 404)."""
+    try:
+        yield
+    except Problem as exc:
+        if exc.status == 404:
+            with db.transaction() as conn:
+                conn.execute("SELECT app.log_case_denied(%s, %s)", [case_id, endpoint(request)])
+        raise

@@ -86,6 +86,7 @@ class ProfilePublic(BaseModel):
     institution_id: UUID | None
     institution_name: str | None
     is_institution_admin: bool = False
+    is_audit_reviewer: bool = False  # a privacy officer or global auditor: the access review page
     created_at: datetime | None
     updated_at: datetime | None
 

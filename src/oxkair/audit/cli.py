@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from oxkair.audit import report_cli
 from oxkair.cli_output import print_table
 from oxkair.cli_settings import cli_settings as _settings
 from oxkair.errors import OxkairError
@@ -93,3 +94,8 @@ def audit_export(
     with admin_connection(_settings(), autocommit=True) as conn, out.open("w") as fh:
         written = export_entries(conn, fh, start)
     console.print(f"exported {written} entries to {out}")
+
+
+# The access review (audit/report_cli.py): reports by patient, case or user, and global auditors.
+app.command("report")(report_cli.report)  # oxkair audit report --mrn|--case|--user
+app.add_typer(report_cli.auditors_app, name="auditors")  # oxkair audit auditors add|remove|list

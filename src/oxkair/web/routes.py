@@ -41,6 +41,7 @@ NAV: list[NavLink] = [
     NavLink("/app/worklist", "Worklist", "worklist"),
     NavLink("/app/settings", "Settings", "settings"),
     NavLink("/app/members", "Members", "members", when="is_institution_admin"),
+    NavLink("/app/audit", "Access review", "audit", when="is_audit_reviewer"),
 ]
 
 
@@ -155,3 +156,8 @@ def settings() -> HTMLResponse:
 def members() -> HTMLResponse:
     return render("members.html", page="members", title="Members of your institution", app=True,
                   scripts=["members.js"])
+
+
+@router.get("/app/audit")
+def audit() -> HTMLResponse:
+    return render("audit.html", page="audit", title="Access review", app=True, scripts=["audit.js"])

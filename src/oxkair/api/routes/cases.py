@@ -15,7 +15,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from pydantic_core import to_json
 
-from oxkair.api.casework import PROBLEMS, endpoint, log_access
+from oxkair.api.casework import PROBLEMS, denials_recorded, endpoint, log_access
 from oxkair.api.deps import Db
 from oxkair.api.models import (
     CASE_COLUMNS,
@@ -207,7 +207,7 @@ def count_cases(db: Db, q: SearchText | None = None) -> CaseCounts:
 @router.get("/{case_id}", response_model=CasePublic)
 def get_case(case_id: UUID, db: Db, request: Request) -> CasePublic:
     """One case with its notes; 404 when it does not exist or is not the caller's to see."""
-    with db.transaction() as conn:
+    with denials_recorded(db, request, case_id), db.transaction() as conn:
         return _answer(conn, request, _fetch(conn, case_id))
 
 
@@ -221,7 +221,7 @@ def update_case(case_id: UUID, body: CaseUpdate, db: Db, request: Request) -> Ca
         sets=sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(n)) for n in values),
         cols=_CASE,
     )
-    with db.transaction() as conn:
+    with denials_recorded(db, request, case_id), db.transaction() as conn:
         with _rules():
             row = _one(conn, statement, [*values.values(), case_id])
         if row is None and _visible(conn, case_id):
@@ -238,7 +238,7 @@ def transition_case(case_id: UUID, body: CaseTransition, db: Db, request: Reques
         "UPDATE public.medical_notes SET status = %s, provider_user_id = coalesce(%s, provider_user_id)"
         " WHERE id = %s AND status IS DISTINCT FROM %s RETURNING {cols}"
     ).format(cols=_CASE)
-    with db.transaction() as conn:
+    with denials_recorded(db, request, case_id), db.transaction() as conn:
         with _rules():
             row = _one(conn, statement, [body.to, body.provider_user_id, case_id, body.to])
         if row is None and _visible(conn, case_id):
@@ -247,11 +247,12 @@ def transition_case(case_id: UUID, body: CaseTransition, db: Db, request: Reques
 
 
 @router.get("/{case_id}/history", response_model=CaseHistory)
-def case_history(case_id: UUID, db: Db) -> CaseHistory:
+def case_history(case_id: UUID, db: Db, request: Request) -> CaseHistory:
     """Who did what to the case, and when, newest first, from the audit trail: created, edited
     (which fields; never their values), moved (from, to; the provider it was sent to). 404 for
     a case the caller cannot read: the database function answers only for those."""
-    with db.transaction() as conn, conn.cursor(row_factory=dict_row) as cur:
+    with denials_recorded(db, request, case_id), db.transaction() as conn, \
+            conn.cursor(row_factory=dict_row) as cur:
         if not _visible(conn, case_id):
             raise Problem(404, NOT_FOUND)
         rows = cur.execute(

@@ -19,7 +19,8 @@ _PROFILE = sql.SQL(
     "SELECT p.id, p.first_name, p.last_name, p.name, p.user_category, p.npi, p.recovery_email,"
     " p.phone_number, p.verification_status, p.institution_id, p.created_at, p.updated_at,"
     " (SELECT m.name FROM public.my_institution() m) AS institution_name,"
-    " app.has_designation('institution_admin', p.institution_id) AS is_institution_admin"
+    " app.has_designation('institution_admin', p.institution_id) AS is_institution_admin,"
+    " app.is_audit_reviewer() AS is_audit_reviewer"
     " FROM public.profiles p WHERE p.id = (SELECT auth.uid())"
 )
 
