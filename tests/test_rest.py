@@ -575,11 +575,15 @@ def test_apikey_is_checked_first(
                              headers={k: v for k, v in write_headers(coder).items() if k != "apikey"}
                              | {k: v for k, v in h.items() if k == "apikey"})
         assert r.status_code == 401, r.text
-    count = superuser.execute("SELECT count(*) FROM public.medical_notes WHERE mrn = %s", (mrn,))
-    assert count.fetchone() == (0,)
+    count = "SELECT count(*) FROM public.medical_notes WHERE mrn = %s"
+    assert superuser.execute(count, (mrn,)).fetchone() == (0,)
+    r = case_client.post(js("medical_notes"), content=json.dumps({"mrn": mrn}), headers=write_headers(coder))
+    assert r.status_code == 201, r.text  # the control: with the key, the same write is made
+    assert superuser.execute(count, (mrn,)).fetchone() == (1,)
     # the url param, as the gateway takes it, is not read as a filter
     r = case_client.get(read + "&apikey=" + APIKEY, headers=without)
-    assert r.status_code == 200 and len(r.json()) == len(cases["A"]), r.text
+    assert r.status_code == 200 and len(r.json()) == len(cases["A"]) + 1, r.text  # + the control's
+    superuser.execute("DELETE FROM public.medical_notes WHERE mrn = %s", (mrn,))  # other tests count
 
 
 def test_cors_preflight_needs_no_apikey(make_client: Any) -> None:
