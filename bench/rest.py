@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import statistics
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,14 @@ def url(params: list[tuple[str, str]]) -> str:
     return "/rest/v1/medical_notes?" + urlencode(params)
 
 
+def anon_key(home: Path) -> str:
+    """The deployment's anon key (`oxkair auth anon-key`, as an operator gets it): /rest/v1 checks it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")} | {"OXKAIR_HOME": str(home)}
+    out = subprocess.run([str(Path(sys.executable).with_name("oxkair")), "auth", "anon-key"], env=env,
+                         check=True, capture_output=True, text=True).stdout
+    return out.strip().splitlines()[-1]
+
+
 def bench(duration: float, rounds: int, cases_each: int) -> None:
     with scratch_server() as server:
         port = free_port()
@@ -52,12 +62,13 @@ def bench(duration: float, rounds: int, cases_each: int) -> None:
         print(f"  {CLIENTS} coders with {cases_each} cases each (half INCOMPLETE); {CLIENTS} concurrent"
               f" clients; {rounds} round(s) of {duration:.0f} s; oxkair serve --workers {API_WORKERS};"
               f" load {loadavg()}")
+        apikey = anon_key(server.home)
         statement = builder.read("medical_notes", parse_query(PLAIN), limit=25, offset=0, count=False,
                                  endpoint="GET /rest/v1/medical_notes")
 
         def rest_call(path: str) -> Any:
             def call(user: tuple[str, str], state: dict[str, Any]) -> None:
-                headers = {"apikey": "bench-anon-key", "Authorization": f"Bearer {user[1]}",
+                headers = {"apikey": apikey, "Authorization": f"Bearer {user[1]}",
                            "Accept-Profile": "public", "X-Client-Info": "supabase-js-node/2"}
                 if "http" not in state:
                     state["http"] = http.client.HTTPConnection("127.0.0.1", port, timeout=30)

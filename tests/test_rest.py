@@ -19,6 +19,7 @@ from joserfc import jwt
 from joserfc.jwk import ECKey
 
 from oxkair.api import create_app
+from oxkair.auth.anon_key import issue_anon_key
 from oxkair.auth.keys import KeyStore
 from oxkair.config import Settings
 from oxkair.db import make_pool
@@ -27,7 +28,17 @@ from oxkair.target import role_params
 from tests.fixtures.api import PASSWORD
 from tests.fixtures.cases import Member, Tenant, create_case, send_to_provider
 
-APIKEY = "test-anon-key"  # what the deployment's anon key is, /rest/v1 grants it nothing
+APIKEY = ""  # this deployment's anon key (set by _apikey): /rest/v1 checks it, it grants nothing
+NO_KEY = {"message": "No API key found in request",
+          "hint": "No `apikey` request header or url param was found."}
+BAD_KEY = {"message": "Invalid API key",
+           "hint": "Double check your Supabase `anon` or `service_role` API key."}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _apikey(api_settings: Settings) -> None:
+    global APIKEY
+    APIKEY = issue_anon_key(KeyStore.from_settings(api_settings), api_settings.oxkair_jwt_issuer)
 
 
 def _form(text: str) -> str:
@@ -509,13 +520,81 @@ def test_medical_notes_cannot_be_embedded_unlogged(
 
 def test_anon_sees_nothing(case_client: TestClient, cases: dict[str, list[dict[str, Any]]]) -> None:
     for table in ("medical_notes", "profiles", "user_settings", "institutions"):
-        for h in (headers(None), {"apikey": APIKEY}, {}):
+        for h in (headers(None), {"apikey": APIKEY}):
             r = case_client.get(js(table, ("select", "id")), headers=h)
             assert error(r, 401, "42501")["message"].startswith("permission denied"), (table, h)
     r = case_client.post(
         js("medical_notes"), content=json.dumps({"mrn": "anon"}), headers=write_headers(None)
     )
     error(r, 401, "42501")
+
+
+def test_apikey_is_checked_first(
+    case_client: TestClient,
+    tenants: dict[str, Tenant],
+    cases: dict[str, list[dict[str, Any]]],
+    api_settings: Settings,
+    superuser: psycopg.Connection[Any],
+) -> None:
+    """Supabase's gateway: no apikey, or one that is not this deployment's anon key, is refused
+    with its {message, hint} before any token or SQL, even alongside a valid session token."""
+    coder = tenants["A"].members["coder"]
+    read = js("medical_notes", ("select", "id"))
+    ok = case_client.get(read, headers=headers(coder))
+    assert ok.status_code == 200 and len(ok.json()) == len(cases["A"]), ok.text  # the control
+
+    def refused(r: Response, body: dict[str, str], what: str = "") -> None:
+        assert r.status_code == 401, (what, r.text)
+        assert r.json() == body, what
+
+    without = {k: v for k, v in headers(coder).items() if k != "apikey"}
+    refused(case_client.get(read, headers=without), NO_KEY)
+    refused(case_client.get(read, headers=without | {"apikey": ""}), NO_KEY)
+    refused(case_client.post(js("rpc/search_institutions"), json={"q": "a"}, headers={}), NO_KEY)
+    now = int(time.time())
+    issuer = api_settings.oxkair_jwt_issuer
+    others = {
+        "garbage": "not-a-key",
+        "another deployment's": issue_anon_key(KeyStore.from_settings(api_settings), "https://staging.example"),
+        "an access token": coder.token,
+        "service_role": _signed(api_settings, {"iss": issuer, "role": "service_role", "iat": now,
+                                               "exp": now + 3600}),
+        "expired anon": _signed(api_settings, {"iss": issuer, "role": "anon", "iat": now - 7200,
+                                               "exp": now - 3600}),
+    }
+    for what, key in others.items():
+        refused(case_client.get(read, headers=headers(coder) | {"apikey": key}), BAD_KEY, what)
+        refused(case_client.get(read + "&apikey=" + key, headers=without), BAD_KEY, what)
+        # as both apikey and bearer, as supabase-js sends its configured key before sign-in
+        both = {"apikey": key, "Authorization": f"Bearer {key}"}
+        refused(case_client.get(read, headers=both), BAD_KEY, what)
+    # a refused write writes nothing
+    mrn = f"nokey-{time.time_ns()}"
+    for h in (without, headers(coder) | {"apikey": others["service_role"]}):
+        r = case_client.post(js("medical_notes"), content=json.dumps({"mrn": mrn}),
+                             headers={k: v for k, v in write_headers(coder).items() if k != "apikey"}
+                             | {k: v for k, v in h.items() if k == "apikey"})
+        assert r.status_code == 401, r.text
+    count = "SELECT count(*) FROM public.medical_notes WHERE mrn = %s"
+    assert superuser.execute(count, (mrn,)).fetchone() == (0,)
+    r = case_client.post(js("medical_notes"), content=json.dumps({"mrn": mrn}), headers=write_headers(coder))
+    assert r.status_code == 201, r.text  # the control: with the key, the same write is made
+    assert superuser.execute(count, (mrn,)).fetchone() == (1,)
+    # the url param, as the gateway takes it, is not read as a filter
+    r = case_client.get(read + "&apikey=" + APIKEY, headers=without)
+    assert r.status_code == 200 and len(r.json()) == len(cases["A"]) + 1, r.text  # + the control's
+    superuser.execute("DELETE FROM public.medical_notes WHERE mrn = %s", (mrn,))  # other tests count
+
+
+def test_cors_preflight_needs_no_apikey(make_client: Any) -> None:
+    app = make_client(oxkair_cors_origins="https://app.example.org")
+    r = app.options(js("medical_notes"), headers={
+        "Origin": "https://app.example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "apikey, authorization, content-type"})
+    assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "https://app.example.org"
+    # the request itself still needs one
+    r = app.get(js("medical_notes"), headers={"Origin": "https://app.example.org"})
+    assert r.status_code == 401 and r.json() == NO_KEY
 
 
 def _claims(token: str) -> dict[str, Any]:

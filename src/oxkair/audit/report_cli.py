@@ -67,8 +67,8 @@ def report(
     Every read and change, with review flags (docs/audit.md), and whether the chain verified over
     the period (exit 1 when it did not)."""
     from oxkair.audit.report import ReportQuery, run_report
-    from oxkair.target import admin_connection
     from oxkair.institutions.cli import resolve_institution
+    from oxkair.target import admin_connection
 
     if fmt not in ("table", "csv", "json"):
         raise typer.BadParameter("one of table, csv, json", param_hint="--format")

@@ -28,6 +28,20 @@ class RestError(Exception):
         return JSONResponse(body, status_code=self.status, headers=self.headers)
 
 
+class ApiKeyError(RestError):
+    """Supabase's gateway refusing a request before PostgREST sees it: {message, hint}, 401."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(401, "", message, hint=hint)
+
+    def response(self) -> JSONResponse:
+        return JSONResponse({"message": self.message, "hint": self.hint}, status_code=self.status)
+
+
+NO_APIKEY = ApiKeyError("No API key found in request", "No `apikey` request header or url param was found.")
+BAD_APIKEY = ApiKeyError("Invalid API key", "Double check your Supabase `anon` or `service_role` API key.")
+
+
 async def handle(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RestError)
     return exc.response()

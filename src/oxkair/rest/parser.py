@@ -397,6 +397,8 @@ def parse_query(params: list[tuple[str, str]], *, rpc: bool = False) -> Query:
     """The query string as PostgREST reads it; `rpc`: keys without an operator are arguments."""
     q = Query()
     for key, value in params:
+        if key == "apikey":  # the gateway's (rest.auth.require_apikey); it never reaches PostgREST
+            continue
         if key == "select":
             q.select = parse_select(value) if value else [Star()]
             continue

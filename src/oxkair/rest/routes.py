@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 import psycopg
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
@@ -19,11 +19,11 @@ from oxkair.api.rls import Rls
 from oxkair.config import Settings
 from oxkair.db.scoped import SCOPE_SQL, scope_params
 from oxkair.rest import builder, values
-from oxkair.rest.auth import rest_claims
+from oxkair.rest.auth import require_apikey, rest_claims
 from oxkair.rest.errors import RestError, database_error, not_implemented, singular
 from oxkair.rest.parser import Prefer, Query, parse_prefer, parse_query
 
-router = APIRouter(prefix="/rest/v1", include_in_schema=False)
+router = APIRouter(prefix="/rest/v1", include_in_schema=False, dependencies=[Depends(require_apikey)])
 
 JSON = "application/json; charset=utf-8"
 OBJECT = "application/vnd.pgrst.object+json"
