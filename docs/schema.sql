@@ -931,6 +931,8 @@ CREATE FUNCTION app.record_idempotency_result(p_key text, p_resource_id uuid) RE
     AS $$
   UPDATE app.idempotency_keys SET resource_id = p_resource_id
    WHERE user_id = (SELECT auth.uid()) AND key = p_key AND resource_id IS NULL
+     AND EXISTS (SELECT FROM public.medical_notes n
+                  WHERE n.id = p_resource_id AND n.user_id = (SELECT auth.uid()))
 $$;
 
 ALTER FUNCTION app.record_idempotency_result(p_key text, p_resource_id uuid) OWNER TO oxkair_definer;

@@ -103,3 +103,20 @@ def test_keys_are_kept_a_day_then_pruned(su: Connection[Any]) -> None:
     su.execute("SELECT auth.prune()")
     kept = su.execute("SELECT key FROM app.idempotency_keys WHERE user_id = %s", [user]).fetchall()
     assert kept == [("recent",)]
+
+
+def test_a_key_can_only_name_a_case_its_user_created(su: Connection[Any]) -> None:
+    inst = make_institution(su)
+    a, b = make_user(su, "Medical Coder", inst), make_user(su, "Medical Coder", inst)
+    insert = "INSERT INTO public.medical_notes (user_id, case_number) VALUES (%s, %s) RETURNING id"
+    cases = [su.execute(insert, [owner, f"CASE-IDEM-{secrets.token_hex(3)}"]).fetchone() for owner in (a, b)]
+    assert cases[0] and cases[1]
+    with acting_as(su, b):
+        su.execute("SELECT app.claim_idempotency_key('k2', 'POST /cases', '\\x00')")
+        su.execute("SELECT app.record_idempotency_result('k2', %s)", [cases[0][0]])  # A's case: ignored
+    assert su.execute("SELECT resource_id FROM app.idempotency_keys WHERE user_id = %s AND key = 'k2'",
+                      [b]).fetchone() == (None,)
+    with acting_as(su, b):
+        su.execute("SELECT app.record_idempotency_result('k2', %s)", [cases[1][0]])  # B's own: kept
+    assert su.execute("SELECT resource_id FROM app.idempotency_keys WHERE user_id = %s AND key = 'k2'",
+                      [b]).fetchone() == (cases[1][0],)
