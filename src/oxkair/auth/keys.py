@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 from joserfc.jwk import ECKey
 
 from oxkair.config import Settings
@@ -28,9 +29,15 @@ class Key:
     # The public half as its own key, for verifying: joserfc derives a new public key object from
     # a private ECKey on every use, and OpenSSL then re-imports it each time (~5% of a verify).
     public: ECKey = field(init=False, repr=False, compare=False)
+    # Its `cryptography` object, which the token verifier hands the signature to (tokens.py).
+    verifier: EllipticCurvePublicKey = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "public", ECKey.import_key(self.key.as_dict(private=False)))
+        public = ECKey.import_key(self.key.as_dict(private=False))
+        object.__setattr__(self, "public", public)
+        verifier = public.get_op_key("verify")
+        assert isinstance(verifier, EllipticCurvePublicKey)
+        object.__setattr__(self, "verifier", verifier)
 
 
 def _load_pem(pem: str | bytes, created: int = 0) -> Key:

@@ -13,8 +13,12 @@ import uuid
 from collections import OrderedDict
 from typing import Any
 
+import orjson
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from joserfc import jwt
-from joserfc.jws import JWSRegistry
 from joserfc.util import urlsafe_b64decode
 
 from oxkair.auth.keys import ALGORITHM, KeyStore
@@ -26,12 +30,11 @@ TOKEN_TYPE = "bearer"  # noqa: S105 - the OAuth token type, not a secret
 # The only header members our tokens carry; anything else (`crit`, `jku`, `x5u`, `b64`, ...) is
 # not one of our tokens. `typ` may be absent (RFC 7519 makes it optional).
 HEADER_MEMBERS = frozenset({"alg", "kid", "typ"})
-# joserfc's ES256 (P-256 + SHA-256, raw r||s signature, its length checked) does the crypto.
-_ES256 = JWSRegistry.algorithms[ALGORITHM]
+# ES256 is ECDSA over P-256 with SHA-256 (RFC 7518 3.4); one instance for every verify.
+_ES256 = ec.ECDSA(hashes.SHA256())
 _HEADER_CACHE_SIZE = 64
 _SIGNATURE = re.compile(r"[A-Za-z0-9_-]{85}[AQgw]")
 _URLSAFE = bytes.maketrans(b"-_", b"+/")
-_JSON = json.JSONDecoder()  # json.loads without its per-call argument handling
 _NUMBER = (int, float)  # a tuple: `int | float` builds a new union object at every call
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
@@ -186,10 +189,12 @@ class AccessTokens:
     def _decode(self, token: str) -> tuple[dict[str, Any], str]:
         """Claims (not yet checked) and key id of a token whose signature one of our keys verifies.
 
-        Hand-written JWS compact parsing around joserfc's ES256 verify: jwt.decode spent as long
-        parsing as the curve took (0.52x a raw P-256 verify, bench/auth.py). Here each part is
-        decoded once, the header (the same few bytes for every token of a key) is checked once
-        per distinct value, and the claims are decoded only once the signature holds."""
+        Hand-written JWS compact parsing around `cryptography`'s ECDSA verify (what joserfc's
+        ES256 calls): jwt.decode spent as long parsing as the curve took (0.52x a raw P-256
+        verify, bench/auth.py), and joserfc's ES256 object rebuilds the hash and ECDSA objects
+        and looks the key up on every call. Here each part is decoded once, the header (the same
+        few bytes for every token of a key) is checked once per distinct value, and the claims
+        are decoded (orjson) only once the signature holds."""
         parts = token.split(".")
         if len(parts) != 3 or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
             raise InvalidToken("malformed token")
@@ -202,12 +207,16 @@ class AccessTokens:
         if not _SIGNATURE.fullmatch(parts[2]):
             raise InvalidToken("token signature is not valid")
         signature = binascii.a2b_base64(parts[2].encode("ascii").translate(_URLSAFE) + b"==")
-        if not _ES256.verify(f"{parts[0]}.{parts[1]}".encode("ascii"), signature, key.public):
-            raise InvalidToken("token signature is not valid")
-        try:  # signed text now: a plain decode of it is enough
+        # The JWS signature is r || s, 32 bytes each; cryptography takes DER.
+        der = encode_dss_signature(int.from_bytes(signature[:32]), int.from_bytes(signature[32:]))
+        try:
+            key.verifier.verify(der, f"{parts[0]}.{parts[1]}".encode("ascii"), _ES256)
+        except InvalidSignature as exc:
+            raise InvalidToken("token signature is not valid") from exc
+        try:  # signed text now: a plain decode of it is enough (orjson rejects invalid UTF-8)
             payload = parts[1].encode("ascii").translate(_URLSAFE) + b"=" * (-len(parts[1]) % 4)
-            claims = _JSON.decode(binascii.a2b_base64(payload).decode("utf-8"))
-        except (ValueError, UnicodeError) as exc:
+            claims = orjson.loads(binascii.a2b_base64(payload))
+        except (ValueError, UnicodeError) as exc:  # orjson.JSONDecodeError is a ValueError
             raise InvalidToken("malformed token") from exc
         if not isinstance(claims, dict):
             raise InvalidToken("malformed token")
