@@ -346,7 +346,7 @@ def test_production_keys_come_from_settings(api_settings: Settings, tmp_path: Pa
     assert not (tmp_path / "keys").exists()
 
 
-# ── The hand-written JWS parsing around joserfc's ES256 (tokens.AccessTokens.verify): each check
+# ── The hand-written JWS parsing around cryptography's ECDSA (tokens.AccessTokens.verify): each check
 # jwt.decode made, made again, from the forger's side. No database needed: a key store in memory.
 USER, SESSION = "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"
 

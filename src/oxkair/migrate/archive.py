@@ -26,8 +26,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from psycopg import Connection, sql
 
 from oxkair.errors import OxkairError
+from oxkair.migrate.crash_points import KillSwitch
 from oxkair.migrate.plan import count_rows
-from oxkair.migrate.tables import ArchiveItem
+from oxkair.migrate.tables import ARCHIVE, ArchiveItem
 
 MAGIC = b"OXKARCH1"
 SEGMENT = 1 << 20
@@ -219,3 +220,19 @@ def decrypt_archive(directory: Path, out_dir: Path, key: bytes) -> list[dict[str
             raise
         results.append({"file": str(target), "rows": entry["rows"]})
     return results
+
+
+def write_archive(src: Connection[Any], directory: Path, key: bytes, source: str,
+                  kill: KillSwitch | None = None) -> str:
+    """All archive items into `directory` (rewritten whole on a rerun); the manifest's SHA-256."""
+    directory.mkdir(parents=True, exist_ok=True)
+    files, skipped = [], []
+    for item in ARCHIVE:
+        exists = src.execute("SELECT to_regclass(%s) IS NOT NULL", [item.source]).fetchone()
+        if not (exists and exists[0]):
+            skipped.append(item.source)
+            continue
+        files.append(archive_item(src, item, directory, key))
+        if kill:
+            kill.hit("archive_file")
+    return write_manifest(directory, key, files, source, skipped)

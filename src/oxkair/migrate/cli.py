@@ -130,6 +130,7 @@ def run_cmd(
     """Copy the source into the target: resumable, idempotent, streaming; prints the accounting."""
     from oxkair.migrate.archive import parse_key
     from oxkair.migrate.copy import RunOptions, run
+    from oxkair.target import local_server
 
     settings = _settings()
     params = _source(source)
@@ -146,14 +147,19 @@ def run_cmd(
         console.print("dry run: nothing was written")
         raise typer.Exit(EXIT_BLOCKED if plan.blocking else 0)
     key = None if no_archive else parse_key(settings.oxkair_archive_key)
-    _prepare_target(settings)
+    # A target that does not exist yet (the embedded server's first start) is made inside the
+    # run, which meanwhile starts on the source (migrate/ahead.py); otherwise made ready first.
+    new_target = settings.embedded and not local_server(settings).initialized
+    if not new_target:
+        _prepare_target(settings)
     options = RunOptions(params, chunk_rows=chunk_rows, workers=workers,
                          archive_dir=None if no_archive else archive_dir.resolve(), archive_key=key,
                          report_path=report)
     columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
                TimeRemainingColumn())
     with RichProgress(*columns, console=err, transient=False) as bar:
-        result = run(settings, options, _RichProgress(bar))
+        result = run(settings, options, _RichProgress(bar),
+                     make_target=(lambda: _prepare_target(settings)) if new_target else None)
     _print_summary(result)
     _print_membership(settings)
     if not result.balanced:

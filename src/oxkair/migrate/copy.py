@@ -13,6 +13,7 @@ import hashlib
 import json
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,11 +33,13 @@ from oxkair.migrate.accounting import (
     table_states,
     write_report,
 )
+from oxkair.migrate.ahead import Ahead
+from oxkair.migrate.archive import write_archive
 from oxkair.migrate.classify import classify
 from oxkair.migrate.conn import ConnPairs, SourceSnapshot, describe, target_connection
 from oxkair.migrate.crash_points import KillSwitch
 from oxkair.migrate.plan import count_rows, inspect
-from oxkair.migrate.tables import ARCHIVE, REMOVED_TABLES, TABLES, TableSpec, ident
+from oxkair.migrate.tables import REMOVED_TABLES, TABLES, TableSpec, ident
 
 
 @dataclass
@@ -151,10 +154,44 @@ def _move(tgt: Connection[Any], spec: TableSpec, stage: sql.Identifier, cols: sq
 
 
 # ───────────────────────────────────────────────────────────── the run
-def run(settings: Settings, options: RunOptions, progress: Progress | None = None) -> RunResult:
-    """Migrate everything not yet migrated; a rerun after success changes nothing."""
+def run(settings: Settings, options: RunOptions, progress: Progress | None = None,
+        make_target: Callable[[], object] | None = None) -> RunResult:
+    """Migrate everything not yet migrated; a rerun after success changes nothing.
+
+    `make_target` makes a target that does not exist yet (the embedded server's first start):
+    the source side is started first and works while the target is made (ahead.py)."""
     progress = progress or Progress()
     kill = KillSwitch()
+    if make_target is None:
+        return _run(settings, options, progress, kill, None)
+    ahead = _start_ahead(options, progress, kill)
+    try:
+        make_target()
+        return _run(settings, options, progress, kill, ahead)
+    finally:
+        ahead.close()
+        ahead.snapshot.close()
+
+
+def _start_ahead(options: RunOptions, progress: Progress, kill: KillSwitch) -> Ahead:
+    snapshot = SourceSnapshot(options.source_params)
+    ahead = Ahead(snapshot)
+    try:
+        _check_source(snapshot.leader)  # a source we cannot migrate: no target is made
+        archive = None
+        if options.archive_key and options.archive_dir:
+            progress.note(f"archiving removed tables and columns to {options.archive_dir}")
+            archive = (options.archive_dir, options.archive_key)
+        ahead.start(options.chunk_rows, archive, kill)
+    except BaseException:
+        ahead.close()
+        snapshot.close()
+        raise
+    return ahead
+
+
+def _run(settings: Settings, options: RunOptions, progress: Progress, kill: KillSwitch,
+         ahead: Ahead | None) -> RunResult:
     tgt = target_connection(settings)
     try:
         locked = tgt.execute("SELECT pg_try_advisory_lock(hashtext('oxkair migrate run'))").fetchone()
@@ -163,7 +200,7 @@ def run(settings: Settings, options: RunOptions, progress: Progress | None = Non
                               "(`oxkair migrate status`)")
         if all(table_states(tgt).get(name) == "done" for name in _expected_states(options)):
             return RunResult(table_results(tgt), nothing_to_do=True)
-        snapshot = SourceSnapshot(options.source_params)
+        snapshot = ahead.snapshot if ahead else SourceSnapshot(options.source_params)
         pairs = ConnPairs(snapshot, settings)
         row = tgt.execute("INSERT INTO migration.run_log (source) VALUES (%s) RETURNING id",
                           [describe(options.source_params)]).fetchone()
@@ -172,18 +209,20 @@ def run(settings: Settings, options: RunOptions, progress: Progress | None = Non
         archiver = ThreadPoolExecutor(max_workers=1)
         archive_reader: Connection[Any] | None = None
         try:
-            _check_source(snapshot.leader)
-            archive: Future[str] | None = None
-            if options.archive_key and options.archive_dir and table_states(tgt).get(ARCHIVE_STATE) != "done":
-                # The archive only reads the source: it runs beside the copy, on the same snapshot.
-                progress.note(f"archiving removed tables and columns to {options.archive_dir}")
-                archive_reader = snapshot.reader()
-                archive = archiver.submit(write_archive, archive_reader, options.archive_dir,
-                                          options.archive_key, describe(options.source_params), kill)
+            archive: Future[str] | None = ahead.archive if ahead else None
+            if ahead is None:
+                _check_source(snapshot.leader)
+                if (options.archive_key and options.archive_dir
+                        and table_states(tgt).get(ARCHIVE_STATE) != "done"):
+                    # The archive only reads the source: it runs beside the copy, on the same snapshot.
+                    progress.note(f"archiving removed tables and columns to {options.archive_dir}")
+                    archive_reader = snapshot.reader()
+                    archive = archiver.submit(write_archive, archive_reader, options.archive_dir,
+                                              options.archive_key, describe(options.source_params), kill)
             inserting = threading.BoundedSemaphore(max(1, options.workers - 1))
             with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
                 for spec in TABLES:
-                    _run_table(spec, snapshot, pairs, tgt, pool, options, progress, kill, inserting)
+                    _run_table(spec, snapshot, pairs, tgt, pool, options, progress, kill, inserting, ahead)
             _excluded_tables(snapshot.leader, tgt, options, archive.result() if archive else None)
         finally:
             archiver.shutdown(wait=True)
@@ -213,12 +252,13 @@ def _check_source(src: Connection[Any]) -> None:
 
 def _run_table(spec: TableSpec, snapshot: SourceSnapshot, pairs: ConnPairs, tgt: Connection[Any],
                pool: ThreadPoolExecutor, options: RunOptions, progress: Progress, kill: KillSwitch,
-               inserting: threading.Semaphore) -> None:
+               inserting: threading.Semaphore, ahead: Ahead | None) -> None:
     state = table_states(tgt).get(spec.target)
     if state == "done":
         return
     if state is None:
-        classify(snapshot.leader, tgt, spec, options.chunk_rows)
+        classify(snapshot.leader, tgt, spec, options.chunk_rows,
+                 ahead.classification(spec.target) if ahead else None)
         kill.hit("after_classify")
     skip = sorted(str(r[0]) for r in tgt.execute(
         "SELECT source_id FROM migration.quarantine WHERE table_name = %s", [spec.target]))
@@ -271,21 +311,3 @@ def _excluded_tables(src: Connection[Any], tgt: Connection[Any], options: RunOpt
                                         "archived": bool(options.archive_key)}
             tgt.execute("SELECT audit.log_migration('MIGRATION_EXCLUDED', %s, %s)",
                         [relation, json.dumps(excluded)])
-
-
-def write_archive(src: Connection[Any], directory: Path, key: bytes, source: str,
-                  kill: KillSwitch | None = None) -> str:
-    """All archive items into `directory` (rewritten whole on a rerun); the manifest's SHA-256."""
-    directory.mkdir(parents=True, exist_ok=True)
-    files, skipped = [], []
-    for item in ARCHIVE:
-        exists = src.execute("SELECT to_regclass(%s) IS NOT NULL", [item.source]).fetchone()
-        if not (exists and exists[0]):
-            skipped.append(item.source)
-            continue
-        files.append(archive_mod.archive_item(src, item, directory, key))
-        if kill:
-            kill.hit("archive_file")
-    return archive_mod.write_manifest(directory, key, files, source, skipped)
-
-

@@ -100,13 +100,17 @@ def inspect(conn: Connection[Any]) -> list[TableInfo]:
     return infos
 
 
+# The quarantined rows a classification reads (the classify SQL's parameters below).
+CLASSIFY_DEPENDS_ON = ("auth.users", "public.profiles")
+
+
 def classify_table(conn: Connection[Any], spec: TableSpec,
                    quarantined: dict[str, list[str]]) -> list[tuple[str, str, str]]:
     """(id, kind, reason) of a table's rows that are quarantined or flagged, in the snapshot."""
     if spec.classify_sql is None:
         return []
-    params = {"bad_users": quarantined.get("auth.users", []),
-              "bad_profiles": quarantined.get("public.profiles", []), "statuses": list(STATUSES)}
+    bad_users, bad_profiles = (quarantined.get(table, []) for table in CLASSIFY_DEPENDS_ON)
+    params = {"bad_users": bad_users, "bad_profiles": bad_profiles, "statuses": list(STATUSES)}
     rows = conn.execute(spec.classify_sql, params).fetchall()
     bad = {str(r[0]) for r in rows if r[1] == "quarantine"}
     # A quarantined row is not also flagged: it is not loaded at all.
