@@ -56,14 +56,7 @@ def ready(settings: Settings, say: Callable[[str], None] = lambda _line: None) -
     """The database ready for work: the embedded server started when used, roles created and
     every pending migration applied (what `serve`, `db upgrade`, `migrate` and the benches all
     need first). Returns the migrations applied."""
-    from concurrent.futures import ThreadPoolExecutor
+    from oxkair.schema.runner import upgrade
 
-    from oxkair.schema.runner import load_migrations, upgrade
-
-    # The migration files are parsed while initdb and pg_ctl (other processes) make the server:
-    # a first start is ~0.4 s shorter (`oxkair migrate run` from an empty directory, issue 17).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        migrations = pool.submit(load_migrations)
-        start_embedded(settings)
-        loaded = migrations.result()
-    return upgrade(admin_params(settings), say=say, migrations=loaded)
+    start_embedded(settings)
+    return upgrade(admin_params(settings), say=say)
