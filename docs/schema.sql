@@ -114,6 +114,10 @@
 -- │ migration.run_log · The data migration keeps its own state · ALL · oxkair_migrator
 -- │     USING true
 -- │     WITH CHECK true
+-- │ migration.suspended_indexes · Backups read every row · SELECT · oxkair_backup
+-- │     USING true
+-- │ migration.suspended_indexes · The data migration reads which indexes it suspended · SELECT · oxkair_migrator
+-- │     USING true
 -- │ migration.table_state · Backups read every row · SELECT · oxkair_backup
 -- │     USING true
 -- │ migration.table_state · The data migration keeps its own state · ALL · oxkair_migrator
@@ -3376,6 +3380,63 @@ $$;
 ALTER FUNCTION auth.verify_email(p_token_hash bytea) OWNER TO oxkair_definer;
 
 --
+-- Name: restore_case_indexes(); Type: FUNCTION; Schema: migration; Owner: oxkair_owner
+--
+
+CREATE FUNCTION migration.restore_case_indexes() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  r record;
+  n integer := 0;
+BEGIN
+  FOR r IN SELECT index_name, definition FROM migration.suspended_indexes ORDER BY index_name LOOP
+    IF to_regclass(r.index_name) IS NULL THEN
+      EXECUTE r.definition;
+      n := n + 1;
+    END IF;
+    DELETE FROM migration.suspended_indexes WHERE index_name = r.index_name;
+  END LOOP;
+  RETURN n;
+END
+$$;
+
+ALTER FUNCTION migration.restore_case_indexes() OWNER TO oxkair_owner;
+
+--
+-- Name: suspend_case_indexes(); Type: FUNCTION; Schema: migration; Owner: oxkair_owner
+--
+
+CREATE FUNCTION migration.suspend_case_indexes() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  r record;
+  n integer := 0;
+BEGIN
+  LOCK TABLE public.medical_notes IN SHARE ROW EXCLUSIVE MODE;  -- no insert between check and drop
+  IF EXISTS (SELECT 1 FROM public.medical_notes) THEN
+    RETURN 0;
+  END IF;
+  FOR r IN
+    SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+      FROM pg_index i
+     WHERE i.indrelid = 'public.medical_notes'::regclass AND NOT i.indisprimary
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+  LOOP
+    INSERT INTO migration.suspended_indexes (index_name, definition) VALUES (r.name, r.definition);
+    EXECUTE format('DROP INDEX %s', r.name);
+    n := n + 1;
+  END LOOP;
+  RETURN n;
+END
+$$;
+
+ALTER FUNCTION migration.suspend_case_indexes() OWNER TO oxkair_owner;
+
+--
 -- Name: add_institution_admin(uuid); Type: FUNCTION; Schema: public; Owner: oxkair_definer
 --
 
@@ -4602,6 +4663,18 @@ ALTER TABLE migration.run_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: suspended_indexes; Type: TABLE; Schema: migration; Owner: oxkair_owner
+--
+
+CREATE TABLE migration.suspended_indexes (
+    index_name text NOT NULL,
+    definition text NOT NULL,
+    suspended_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE migration.suspended_indexes OWNER TO oxkair_owner;
+
+--
 -- Name: table_state; Type: TABLE; Schema: migration; Owner: oxkair_owner
 --
 
@@ -5195,6 +5268,13 @@ ALTER TABLE ONLY migration.quarantine
 
 ALTER TABLE ONLY migration.run_log
     ADD CONSTRAINT run_log_pkey PRIMARY KEY (id);
+
+--
+-- Name: suspended_indexes suspended_indexes_pkey; Type: CONSTRAINT; Schema: migration; Owner: oxkair_owner
+--
+
+ALTER TABLE ONLY migration.suspended_indexes
+    ADD CONSTRAINT suspended_indexes_pkey PRIMARY KEY (index_name);
 
 --
 -- Name: table_state table_state_pkey; Type: CONSTRAINT; Schema: migration; Owner: oxkair_owner
@@ -6786,6 +6866,12 @@ CREATE POLICY "Backups read every row" ON migration.quarantine FOR SELECT TO oxk
 CREATE POLICY "Backups read every row" ON migration.run_log FOR SELECT TO oxkair_backup USING (true);
 
 --
+-- Name: suspended_indexes Backups read every row; Type: POLICY; Schema: migration; Owner: oxkair_owner
+--
+
+CREATE POLICY "Backups read every row" ON migration.suspended_indexes FOR SELECT TO oxkair_backup USING (true);
+
+--
 -- Name: table_state Backups read every row; Type: POLICY; Schema: migration; Owner: oxkair_owner
 --
 
@@ -6828,6 +6914,12 @@ CREATE POLICY "The data migration keeps its own state" ON migration.run_log TO o
 CREATE POLICY "The data migration keeps its own state" ON migration.table_state TO oxkair_migrator USING (true) WITH CHECK (true);
 
 --
+-- Name: suspended_indexes The data migration reads which indexes it suspended; Type: POLICY; Schema: migration; Owner: oxkair_owner
+--
+
+CREATE POLICY "The data migration reads which indexes it suspended" ON migration.suspended_indexes FOR SELECT TO oxkair_migrator USING (true);
+
+--
 -- Name: chunks; Type: ROW SECURITY; Schema: migration; Owner: oxkair_owner
 --
 
@@ -6856,6 +6948,12 @@ ALTER TABLE migration.quarantine ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE migration.run_log ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: suspended_indexes; Type: ROW SECURITY; Schema: migration; Owner: oxkair_owner
+--
+
+ALTER TABLE migration.suspended_indexes ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: table_state; Type: ROW SECURITY; Schema: migration; Owner: oxkair_owner
@@ -7880,6 +7978,20 @@ REVOKE ALL ON FUNCTION auth.verify_email(p_token_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.verify_email(p_token_hash bytea) TO oxkair_anon;
 
 --
+-- Name: FUNCTION restore_case_indexes(); Type: ACL; Schema: migration; Owner: oxkair_owner
+--
+
+REVOKE ALL ON FUNCTION migration.restore_case_indexes() FROM PUBLIC;
+GRANT ALL ON FUNCTION migration.restore_case_indexes() TO oxkair_migrator;
+
+--
+-- Name: FUNCTION suspend_case_indexes(); Type: ACL; Schema: migration; Owner: oxkair_owner
+--
+
+REVOKE ALL ON FUNCTION migration.suspend_case_indexes() FROM PUBLIC;
+GRANT ALL ON FUNCTION migration.suspend_case_indexes() TO oxkair_migrator;
+
+--
 -- Name: FUNCTION add_institution_admin(p_user uuid); Type: ACL; Schema: public; Owner: oxkair_definer
 --
 
@@ -8329,6 +8441,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE migration.run_log TO oxkair_migrator;
 --
 
 GRANT SELECT ON SEQUENCE migration.run_log_id_seq TO oxkair_backup;
+
+--
+-- Name: TABLE suspended_indexes; Type: ACL; Schema: migration; Owner: oxkair_owner
+--
+
+GRANT SELECT ON TABLE migration.suspended_indexes TO oxkair_backup;
+GRANT SELECT ON TABLE migration.suspended_indexes TO oxkair_migrator;
 
 --
 -- Name: TABLE table_state; Type: ACL; Schema: migration; Owner: oxkair_owner

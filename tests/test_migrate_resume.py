@@ -43,7 +43,16 @@ def _outcome(server: LocalServer, target: Target, src: Source) -> dict[str, Any]
                               " GROUP BY 1 ORDER BY 1").fetchall()
         quarantine = conn.execute("SELECT table_name, source_id, reason FROM migration.quarantine"
                                   " ORDER BY 1, 2").fetchall()
-    return {"hashes": hashes, "state": state, "audits": audits, "quarantine": quarantine}
+        # The secondary indexes built after the load (0140) are all back, none left suspended.
+        indexes = _indexes(conn)
+        suspended = conn.execute("SELECT count(*) FROM migration.suspended_indexes").fetchone()
+    return {"hashes": hashes, "state": state, "audits": audits, "quarantine": quarantine,
+            "indexes": indexes, "suspended": suspended}
+
+
+def _indexes(conn: psycopg.Connection[Any]) -> list[tuple[str, str]]:
+    return conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+                        " AND tablename = 'medical_notes' ORDER BY 1").fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +61,15 @@ def reference(server: LocalServer, supabase_source: Source, cli_env: dict[str, s
     from tests.fixtures.supabase import drop_database, new_target
 
     target = new_target(server, cli_env)
+    with psycopg.connect(**{**server.superuser_conninfo(), "dbname": target.dbname}) as conn:
+        schema_indexes = _indexes(conn)
     tmp = tmp_path_factory.mktemp("reference")
     done = _run(target, supabase_source, tmp)
     assert done.returncode == 0, done.stderr
-    yield _outcome(server, target, supabase_source)
+    outcome = _outcome(server, target, supabase_source)
+    assert outcome["indexes"] == schema_indexes and len(schema_indexes) >= 8
+    assert outcome["suspended"] == (0,)
+    yield outcome
     drop_database(server, target.dbname)
 
 
@@ -65,6 +79,8 @@ def reference(server: LocalServer, supabase_source: Source, cli_env: dict[str, s
     ["after_chunk:9", "after_chunk:3"],         # twice, in different tables
     ["after_classify:5", "before_commit:4"],    # late tables
     ["archive_file:2"],                         # tables done, archive half written
+    ["indexes_suspended:1"],                    # the cases' secondary indexes dropped (0140)
+    ["indexes_suspended:1", "after_chunk:4"],   # and again, some cases in
 ])
 def test_killed_run_finishes_on_rerun_with_the_same_content(
         kills: list[str], reference: Any, server: LocalServer, supabase_source: Source,

@@ -245,3 +245,28 @@ def test_migration_sessions_run_without_jit(supabase_source: Source, make_target
         tgt.close()
         reader.close()
         snapshot.close()
+
+
+def test_the_case_indexes_stay_on_a_table_that_holds_cases(migrated: Any, server: LocalServer) -> None:
+    """0140 lets the migrator drop the cases' secondary indexes only while the table is empty."""
+    target, *_ = migrated
+    query = "SELECT indexdef FROM pg_indexes WHERE tablename = 'medical_notes' ORDER BY indexname"
+    with psycopg.connect(**{**server.conninfo("oxkair_admin"), "dbname": target.dbname},
+                         autocommit=True) as conn:
+        before = conn.execute(query).fetchall()
+        conn.execute("SET ROLE oxkair_migrator")
+        assert conn.execute("SELECT migration.suspend_case_indexes()").fetchone() == (0,)
+        assert conn.execute(query).fetchall() == before and len(before) >= 8
+        assert conn.execute("SELECT count(*) FROM migration.suspended_indexes").fetchone() == (0,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+            conn.execute("DELETE FROM migration.suspended_indexes")
+
+
+@pytest.mark.parametrize("role", ["oxkair_api", "oxkair_auditor"])
+def test_only_the_migrator_may_suspend_or_rebuild_the_case_indexes(login: Any, role: str) -> None:
+    with login(role) as conn:
+        for function in ("suspend_case_indexes", "restore_case_indexes"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+                conn.execute(f"SELECT migration.{function}()")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+            conn.execute("SET ROLE oxkair_authenticated; SELECT migration.suspend_case_indexes()")

@@ -280,8 +280,14 @@ def _run_table(spec: TableSpec, snapshot: SourceSnapshot, pairs: ConnPairs, tgt:
         if loaded is not None:
             progress.advance(spec.target, loaded)
 
+    if spec.bulk_indexes and not all(c[3] for c in chunks):
+        # Secondary indexes built once after the load, when the table starts empty (0140).
+        tgt.execute("SELECT migration.suspend_case_indexes()")
+        kill.hit("indexes_suspended")
     for future in [pool.submit(work, c) for c in chunks if not c[3]]:
         future.result()
+    if spec.bulk_indexes:  # what this run suspended, or a run killed before this point
+        tgt.execute("SELECT migration.restore_case_indexes()")
     finish_table(tgt, spec)
     progress.finish(spec.target)
 
