@@ -116,3 +116,19 @@ def test_killed_at_an_arbitrary_moment(after_seconds: float, reference: Any, ser
     final = _run(target, supabase_source, tmp_path)
     assert final.returncode == 0, final.stderr
     assert _outcome(server, target, supabase_source) == reference
+
+
+def test_status_says_when_the_case_indexes_wait_for_a_rerun(server: LocalServer, supabase_source: Source,
+                                                            make_target: Any, tmp_path: Path) -> None:
+    target = make_target()
+    killed = _run(target, supabase_source, tmp_path, "indexes_suspended:1")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    status = oxkair(target.env, "migrate", "status", "--json")
+    assert status.returncode == 1
+    suspended = json.loads(status.stdout)["suspended_indexes"]
+    assert "public.medical_notes_mrn_idx" in suspended and len(suspended) == 6
+    shown = oxkair(target.env, "migrate", "status")
+    assert "6 indexes of public.medical_notes are not built yet" in shown.stdout
+    assert _run(target, supabase_source, tmp_path).returncode == 0
+    done = oxkair(target.env, "migrate", "status", "--json")
+    assert done.returncode == 0 and json.loads(done.stdout)["suspended_indexes"] == []

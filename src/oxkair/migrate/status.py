@@ -50,3 +50,10 @@ def chunk_status(tgt: Connection[Any]) -> list[dict[str, Any]]:
                        " FROM migration.chunks ORDER BY table_name, chunk_no").fetchall()
     keys = ("table", "chunk", "lo", "hi", "done", "rows", "seconds")
     return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def suspended_indexes(tgt: Connection[Any]) -> list[str]:
+    """Indexes a run dropped to build after its load (0140) and has not rebuilt yet: a run was
+    stopped in between; the next `migrate run` rebuilds them."""
+    return [str(r[0]) for r in tgt.execute(
+        "SELECT index_name FROM migration.suspended_indexes ORDER BY index_name").fetchall()]
