@@ -4,29 +4,20 @@ connection for all of them; runner._OwnerBackend.copy)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from psycopg import sql
 
-from oxkair.local import LocalServer
 from oxkair.schema.runner import upgrade
 
 
 @pytest.fixture()
-def database(server: LocalServer) -> Iterator[dict[str, Any]]:
-    admin = server.superuser_conninfo()
-    name = "oxkair_runner_probe"
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    with psycopg.connect(**admin, autocommit=True) as conn:
-        conn.execute(drop)
-        conn.execute(sql.SQL("CREATE DATABASE {} OWNER oxkair_admin").format(sql.Identifier(name)))
-    yield {**server.conninfo("oxkair_admin"), "dbname": name}
-    with psycopg.connect(**admin, autocommit=True) as conn:
-        conn.execute(drop)
+def database(scratch_db: Any) -> dict[str, Any]:
+    """An empty database owned by the admin (tests/fixtures/ops.py), upgraded as the admin."""
+    params: dict[str, Any] = scratch_db("oxkair_runner_probe")
+    return params
 
 
 def _one(params: dict[str, Any], query: str) -> Any:
