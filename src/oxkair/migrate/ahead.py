@@ -22,11 +22,12 @@ from oxkair.migrate.archive import write_archive
 from oxkair.migrate.classify import Classification, classify_source
 from oxkair.migrate.conn import SourceSnapshot, describe
 from oxkair.migrate.crash_points import KillSwitch
-from oxkair.migrate.tables import TABLES
+from oxkair.migrate.tables import TABLES, TableSpec
 
 
 class Ahead:
-    """The snapshot, the archive and the classifications of a run whose target is being made."""
+    """The snapshot, the archive and the classifications of a run whose target is being made
+    (a run into an existing target uses it for the archive alone, beside the copy)."""
 
     def __init__(self, snapshot: SourceSnapshot) -> None:
         self.snapshot = snapshot
@@ -38,15 +39,16 @@ class Ahead:
         self._classifier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oxkair-classify")
         self._archiver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oxkair-archive")
 
-    def start(self, chunk_rows: int, archive: tuple[Path, bytes] | None, kill: KillSwitch) -> None:
-        if archive is not None:
-            directory, key = archive
-            self.archive = self._archiver.submit(write_archive, self._reader(), directory, key,
+    def start_archive(self, directory: Path, key: bytes, kill: KillSwitch) -> None:
+        """Write the archive in a thread of its own: it only reads the source."""
+        self.archive = self._archiver.submit(write_archive, self._reader(), directory, key,
                                              describe(self.snapshot.params), kill)
+
+    def start_classifying(self, chunk_rows: int) -> None:
         reader = self._reader()
         quarantined: dict[str, list[str]] = {}  # a new target's quarantine: empty
 
-        def classify_next(spec: Any) -> Classification:
+        def classify_next(spec: TableSpec) -> Classification:
             done = classify_source(reader, spec, chunk_rows, quarantined)
             quarantined[spec.target] = done.quarantined_ids()
             return done

@@ -14,7 +14,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,6 @@ from oxkair.migrate.accounting import (
     write_report,
 )
 from oxkair.migrate.ahead import Ahead
-from oxkair.migrate.archive import write_archive
 from oxkair.migrate.classify import classify
 from oxkair.migrate.conn import ConnPairs, SourceSnapshot, describe, target_connection
 from oxkair.migrate.crash_points import KillSwitch
@@ -178,16 +177,20 @@ def _start_ahead(options: RunOptions, progress: Progress, kill: KillSwitch) -> A
     ahead = Ahead(snapshot)
     try:
         _check_source(snapshot.leader)  # a source we cannot migrate: no target is made
-        archive = None
-        if options.archive_key and options.archive_dir:
-            progress.note(f"archiving removed tables and columns to {options.archive_dir}")
-            archive = (options.archive_dir, options.archive_key)
-        ahead.start(options.chunk_rows, archive, kill)
+        _start_archive(ahead, options, progress, kill)
+        ahead.start_classifying(options.chunk_rows)
     except BaseException:
         ahead.close()
         snapshot.close()
         raise
     return ahead
+
+
+def _start_archive(side: Ahead, options: RunOptions, progress: Progress, kill: KillSwitch) -> None:
+    """The archive, unless --no-archive: it only reads the source, so it runs beside the rest."""
+    if options.archive_key and options.archive_dir:
+        progress.note(f"archiving removed tables and columns to {options.archive_dir}")
+        side.start_archive(options.archive_dir, options.archive_key, kill)
 
 
 def _run(settings: Settings, options: RunOptions, progress: Progress, kill: KillSwitch,
@@ -206,28 +209,20 @@ def _run(settings: Settings, options: RunOptions, progress: Progress, kill: Kill
                           [describe(options.source_params)]).fetchone()
         assert row
         run_id = int(row[0])
-        archiver = ThreadPoolExecutor(max_workers=1)
-        archive_reader: Connection[Any] | None = None
+        side = ahead or Ahead(snapshot)  # into an existing target: the archive beside the copy
         try:
-            archive: Future[str] | None = ahead.archive if ahead else None
-            if ahead is None:
+            if side is not ahead:
                 _check_source(snapshot.leader)
-                if (options.archive_key and options.archive_dir
-                        and table_states(tgt).get(ARCHIVE_STATE) != "done"):
-                    # The archive only reads the source: it runs beside the copy, on the same snapshot.
-                    progress.note(f"archiving removed tables and columns to {options.archive_dir}")
-                    archive_reader = snapshot.reader()
-                    archive = archiver.submit(write_archive, archive_reader, options.archive_dir,
-                                              options.archive_key, describe(options.source_params), kill)
+                if table_states(tgt).get(ARCHIVE_STATE) != "done":
+                    _start_archive(side, options, progress, kill)
             inserting = threading.BoundedSemaphore(max(1, options.workers - 1))
             with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
                 for spec in TABLES:
                     _run_table(spec, snapshot, pairs, tgt, pool, options, progress, kill, inserting, ahead)
-            _excluded_tables(snapshot.leader, tgt, options, archive.result() if archive else None)
+            _excluded_tables(snapshot.leader, tgt, options, side.archive.result() if side.archive else None)
         finally:
-            archiver.shutdown(wait=True)
-            if archive_reader is not None:
-                archive_reader.close()
+            if side is not ahead:
+                side.close()
             pairs.close()
             snapshot.close()
         result = RunResult(table_results(tgt), archive_dir=options.archive_dir)

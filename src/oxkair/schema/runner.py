@@ -43,7 +43,6 @@ OLD_CHAIN_IDS = frozenset([
     "0093_outbox_newest_first",
 ])
 BASELINE_MARK = "_baseline_"  # baseline files are named 00NN_baseline_<area>.sql
-_lock = threading.Lock()  # the patch of yoyo's reader is process-wide while a directory loads
 REBUILD = ("oxkair local stop && rm -rf .oxkair && oxkair db upgrade"
            " (elsewhere: drop and recreate the database)")
 
@@ -131,6 +130,10 @@ def _carry_over(backend: _OwnerBackend, migrations: Any, say: Callable[[str], No
         f"replaces; marked {len(baseline)} baseline migrations applied without running them")
 
 
+# The swap of yoyo's reader (load_migrations) is process-wide while a directory loads.
+_YOYO_READER_LOCK = threading.Lock()
+
+
 def _read_whole_sql_migration(path: str) -> tuple[dict[str, str], str, list[str]]:
     """yoyo's read_sql_migration, without the split: a migration file is one step.
 
@@ -150,7 +153,7 @@ def load_migrations(migrations_dir: Path = MIGRATIONS_DIR) -> Any:
     migrations = read_migrations(str(migrations_dir))
     # yoyo has no option for it: Migration.load calls its module's read_sql_migration, swapped
     # for ours while this directory loads (loading is eager here, so nothing reads it later).
-    with _lock:
+    with _YOYO_READER_LOCK:
         split = yoyo_migrations.read_sql_migration
         yoyo_migrations.read_sql_migration = _read_whole_sql_migration
         try:
