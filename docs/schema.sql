@@ -114,6 +114,10 @@
 -- │ migration.run_log · The data migration keeps its own state · ALL · oxkair_migrator
 -- │     USING true
 -- │     WITH CHECK true
+-- │ migration.suspended_foreign_keys · Backups read every row · SELECT · oxkair_backup
+-- │     USING true
+-- │ migration.suspended_foreign_keys · The data migration reads which foreign keys it suspended · SELECT · oxkair_migrator
+-- │     USING true
 -- │ migration.suspended_indexes · Backups read every row · SELECT · oxkair_backup
 -- │     USING true
 -- │ migration.suspended_indexes · The data migration reads which indexes it suspended · SELECT · oxkair_migrator
@@ -3380,6 +3384,60 @@ $$;
 ALTER FUNCTION auth.verify_email(p_token_hash bytea) OWNER TO oxkair_definer;
 
 --
+-- Name: restore_case_foreign_keys(); Type: FUNCTION; Schema: migration; Owner: oxkair_owner
+--
+
+CREATE FUNCTION migration.restore_case_foreign_keys() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  r record;
+  n integer := 0;
+BEGIN
+  FOR r IN SELECT constraint_name, definition FROM migration.suspended_foreign_keys
+            ORDER BY constraint_name LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint
+                    WHERE conrelid = 'public.medical_notes'::regclass AND conname = r.constraint_name) THEN
+      EXECUTE format('ALTER TABLE public.medical_notes ADD CONSTRAINT %I %s', r.constraint_name,
+                     r.definition);
+      n := n + 1;
+    END IF;
+    DELETE FROM migration.suspended_foreign_keys WHERE constraint_name = r.constraint_name;
+  END LOOP;
+  RETURN n;
+END
+$$;
+
+ALTER FUNCTION migration.restore_case_foreign_keys() OWNER TO oxkair_owner;
+
+--
+-- Name: restore_case_index(text); Type: FUNCTION; Schema: migration; Owner: oxkair_owner
+--
+
+CREATE FUNCTION migration.restore_case_index(p_index_name text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_definition text;
+BEGIN
+  SELECT definition INTO v_definition FROM migration.suspended_indexes
+   WHERE index_name = p_index_name FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN false;
+  END IF;
+  IF to_regclass(p_index_name) IS NULL THEN
+    EXECUTE v_definition;
+  END IF;
+  DELETE FROM migration.suspended_indexes WHERE index_name = p_index_name;
+  RETURN true;
+END
+$$;
+
+ALTER FUNCTION migration.restore_case_index(p_index_name text) OWNER TO oxkair_owner;
+
+--
 -- Name: restore_case_indexes(); Type: FUNCTION; Schema: migration; Owner: oxkair_owner
 --
 
@@ -3403,6 +3461,40 @@ END
 $$;
 
 ALTER FUNCTION migration.restore_case_indexes() OWNER TO oxkair_owner;
+
+--
+-- Name: suspend_case_foreign_keys(); Type: FUNCTION; Schema: migration; Owner: oxkair_owner
+--
+
+CREATE FUNCTION migration.suspend_case_foreign_keys() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  r record;
+  n integer := 0;
+BEGIN
+  LOCK TABLE public.medical_notes IN SHARE ROW EXCLUSIVE MODE;  -- no insert between check and drop
+  IF EXISTS (SELECT 1 FROM public.medical_notes) THEN
+    RETURN 0;
+  END IF;
+  -- With search_path = pg_catalog the definitions name every table with its schema.
+  FOR r IN
+    SELECT c.conname::text AS name, pg_get_constraintdef(c.oid) AS definition
+      FROM pg_constraint c
+     WHERE c.conrelid = 'public.medical_notes'::regclass AND c.contype = 'f'
+     ORDER BY c.conname
+  LOOP
+    INSERT INTO migration.suspended_foreign_keys (constraint_name, definition)
+      VALUES (r.name, r.definition);
+    EXECUTE format('ALTER TABLE public.medical_notes DROP CONSTRAINT %I', r.name);
+    n := n + 1;
+  END LOOP;
+  RETURN n;
+END
+$$;
+
+ALTER FUNCTION migration.suspend_case_foreign_keys() OWNER TO oxkair_owner;
 
 --
 -- Name: suspend_case_indexes(); Type: FUNCTION; Schema: migration; Owner: oxkair_owner
@@ -4663,6 +4755,18 @@ ALTER TABLE migration.run_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: suspended_foreign_keys; Type: TABLE; Schema: migration; Owner: oxkair_owner
+--
+
+CREATE TABLE migration.suspended_foreign_keys (
+    constraint_name text NOT NULL,
+    definition text NOT NULL,
+    suspended_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE migration.suspended_foreign_keys OWNER TO oxkair_owner;
+
+--
 -- Name: suspended_indexes; Type: TABLE; Schema: migration; Owner: oxkair_owner
 --
 
@@ -5268,6 +5372,13 @@ ALTER TABLE ONLY migration.quarantine
 
 ALTER TABLE ONLY migration.run_log
     ADD CONSTRAINT run_log_pkey PRIMARY KEY (id);
+
+--
+-- Name: suspended_foreign_keys suspended_foreign_keys_pkey; Type: CONSTRAINT; Schema: migration; Owner: oxkair_owner
+--
+
+ALTER TABLE ONLY migration.suspended_foreign_keys
+    ADD CONSTRAINT suspended_foreign_keys_pkey PRIMARY KEY (constraint_name);
 
 --
 -- Name: suspended_indexes suspended_indexes_pkey; Type: CONSTRAINT; Schema: migration; Owner: oxkair_owner
@@ -6866,6 +6977,12 @@ CREATE POLICY "Backups read every row" ON migration.quarantine FOR SELECT TO oxk
 CREATE POLICY "Backups read every row" ON migration.run_log FOR SELECT TO oxkair_backup USING (true);
 
 --
+-- Name: suspended_foreign_keys Backups read every row; Type: POLICY; Schema: migration; Owner: oxkair_owner
+--
+
+CREATE POLICY "Backups read every row" ON migration.suspended_foreign_keys FOR SELECT TO oxkair_backup USING (true);
+
+--
 -- Name: suspended_indexes Backups read every row; Type: POLICY; Schema: migration; Owner: oxkair_owner
 --
 
@@ -6914,6 +7031,12 @@ CREATE POLICY "The data migration keeps its own state" ON migration.run_log TO o
 CREATE POLICY "The data migration keeps its own state" ON migration.table_state TO oxkair_migrator USING (true) WITH CHECK (true);
 
 --
+-- Name: suspended_foreign_keys The data migration reads which foreign keys it suspended; Type: POLICY; Schema: migration; Owner: oxkair_owner
+--
+
+CREATE POLICY "The data migration reads which foreign keys it suspended" ON migration.suspended_foreign_keys FOR SELECT TO oxkair_migrator USING (true);
+
+--
 -- Name: suspended_indexes The data migration reads which indexes it suspended; Type: POLICY; Schema: migration; Owner: oxkair_owner
 --
 
@@ -6948,6 +7071,12 @@ ALTER TABLE migration.quarantine ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE migration.run_log ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: suspended_foreign_keys; Type: ROW SECURITY; Schema: migration; Owner: oxkair_owner
+--
+
+ALTER TABLE migration.suspended_foreign_keys ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: suspended_indexes; Type: ROW SECURITY; Schema: migration; Owner: oxkair_owner
@@ -7978,11 +8107,32 @@ REVOKE ALL ON FUNCTION auth.verify_email(p_token_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.verify_email(p_token_hash bytea) TO oxkair_anon;
 
 --
+-- Name: FUNCTION restore_case_foreign_keys(); Type: ACL; Schema: migration; Owner: oxkair_owner
+--
+
+REVOKE ALL ON FUNCTION migration.restore_case_foreign_keys() FROM PUBLIC;
+GRANT ALL ON FUNCTION migration.restore_case_foreign_keys() TO oxkair_migrator;
+
+--
+-- Name: FUNCTION restore_case_index(p_index_name text); Type: ACL; Schema: migration; Owner: oxkair_owner
+--
+
+REVOKE ALL ON FUNCTION migration.restore_case_index(p_index_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION migration.restore_case_index(p_index_name text) TO oxkair_migrator;
+
+--
 -- Name: FUNCTION restore_case_indexes(); Type: ACL; Schema: migration; Owner: oxkair_owner
 --
 
 REVOKE ALL ON FUNCTION migration.restore_case_indexes() FROM PUBLIC;
 GRANT ALL ON FUNCTION migration.restore_case_indexes() TO oxkair_migrator;
+
+--
+-- Name: FUNCTION suspend_case_foreign_keys(); Type: ACL; Schema: migration; Owner: oxkair_owner
+--
+
+REVOKE ALL ON FUNCTION migration.suspend_case_foreign_keys() FROM PUBLIC;
+GRANT ALL ON FUNCTION migration.suspend_case_foreign_keys() TO oxkair_migrator;
 
 --
 -- Name: FUNCTION suspend_case_indexes(); Type: ACL; Schema: migration; Owner: oxkair_owner
@@ -8441,6 +8591,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE migration.run_log TO oxkair_migrator;
 --
 
 GRANT SELECT ON SEQUENCE migration.run_log_id_seq TO oxkair_backup;
+
+--
+-- Name: TABLE suspended_foreign_keys; Type: ACL; Schema: migration; Owner: oxkair_owner
+--
+
+GRANT SELECT ON TABLE migration.suspended_foreign_keys TO oxkair_backup;
+GRANT SELECT ON TABLE migration.suspended_foreign_keys TO oxkair_migrator;
 
 --
 -- Name: TABLE suspended_indexes; Type: ACL; Schema: migration; Owner: oxkair_owner

@@ -43,9 +43,11 @@ def _outcome(server: LocalServer, target: Target, src: Source) -> dict[str, Any]
                               " GROUP BY 1 ORDER BY 1").fetchall()
         quarantine = conn.execute("SELECT table_name, source_id, reason FROM migration.quarantine"
                                   " ORDER BY 1, 2").fetchall()
-        # The secondary indexes built after the load (0140) are all back, none left suspended.
-        indexes = _indexes(conn)
-        suspended = conn.execute("SELECT count(*) FROM migration.suspended_indexes").fetchone()
+        # The secondary indexes built and foreign keys checked after the load (0140, 0150) are
+        # all back, none left suspended.
+        indexes = _indexes(conn) + _foreign_keys(conn)
+        suspended = conn.execute("SELECT (SELECT count(*) FROM migration.suspended_indexes)"
+                                 " + (SELECT count(*) FROM migration.suspended_foreign_keys)").fetchone()
     return {"hashes": hashes, "state": state, "audits": audits, "quarantine": quarantine,
             "indexes": indexes, "suspended": suspended}
 
@@ -55,6 +57,13 @@ def _indexes(conn: psycopg.Connection[Any]) -> list[tuple[str, str]]:
                         " AND tablename = 'medical_notes' ORDER BY 1").fetchall()
 
 
+def _foreign_keys(conn: psycopg.Connection[Any]) -> list[tuple[str, str]]:
+    return conn.execute("SELECT conname::text, pg_get_constraintdef(oid) || CASE WHEN convalidated"
+                        " THEN '' ELSE ' NOT VALID' END FROM pg_constraint"
+                        " WHERE conrelid = 'public.medical_notes'::regclass AND contype = 'f'"
+                        " ORDER BY 1").fetchall()
+
+
 @pytest.fixture(scope="module")
 def reference(server: LocalServer, supabase_source: Source, cli_env: dict[str, str],
               tmp_path_factory: pytest.TempPathFactory) -> Any:
@@ -62,12 +71,12 @@ def reference(server: LocalServer, supabase_source: Source, cli_env: dict[str, s
 
     target = new_target(server, cli_env)
     with psycopg.connect(**{**server.superuser_conninfo(), "dbname": target.dbname}) as conn:
-        schema_indexes = _indexes(conn)
+        schema_indexes = _indexes(conn) + _foreign_keys(conn)
     tmp = tmp_path_factory.mktemp("reference")
     done = _run(target, supabase_source, tmp)
     assert done.returncode == 0, done.stderr
     outcome = _outcome(server, target, supabase_source)
-    assert outcome["indexes"] == schema_indexes and len(schema_indexes) >= 8
+    assert outcome["indexes"] == schema_indexes and len(schema_indexes) >= 8 + 3
     assert outcome["suspended"] == (0,)
     yield outcome
     drop_database(server, target.dbname)
@@ -79,7 +88,8 @@ def reference(server: LocalServer, supabase_source: Source, cli_env: dict[str, s
     ["after_chunk:9", "after_chunk:3"],         # twice, in different tables
     ["after_classify:5", "before_commit:4"],    # late tables
     ["archive_file:2"],                         # tables done, archive half written
-    ["indexes_suspended:1"],                    # the cases' secondary indexes dropped (0140)
+    ["indexes_suspended:1"],                    # the cases' secondary indexes and keys dropped
+    ["indexes_restored:1"],                     # indexes built again, keys not yet (0150)
     ["indexes_suspended:1", "after_chunk:4"],   # and again, some cases in
 ])
 def test_killed_run_finishes_on_rerun_with_the_same_content(
@@ -127,8 +137,38 @@ def test_status_says_when_the_case_indexes_wait_for_a_rerun(server: LocalServer,
     assert status.returncode == 1
     suspended = json.loads(status.stdout)["suspended_indexes"]
     assert "public.medical_notes_mrn_idx" in suspended and len(suspended) == 6
+    unchecked = json.loads(status.stdout)["suspended_foreign_keys"]
+    assert unchecked == ["fk_medical_notes_institution", "medical_notes_provider_user_id_fkey",
+                         "medical_notes_user_id_fkey"]
     shown = oxkair(target.env, "migrate", "status")
     assert "6 indexes of public.medical_notes are not built yet" in shown.stdout
+    assert "3 foreign keys of public.medical_notes are not checked yet" in shown.stdout
     assert _run(target, supabase_source, tmp_path).returncode == 0
     done = oxkair(target.env, "migrate", "status", "--json")
-    assert done.returncode == 0 and json.loads(done.stdout)["suspended_indexes"] == []
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["suspended_indexes"] == []
+    assert json.loads(done.stdout)["suspended_foreign_keys"] == []
+
+
+def test_a_case_that_breaks_a_foreign_key_fails_the_run_and_keeps_the_record(
+        server: LocalServer, supabase_source: Source, make_target: Any, tmp_path: Path) -> None:
+    """The keys come back validated: a case naming a user who is gone (here: deleted behind the
+    migration's back while its keys were away) stops the run with PostgreSQL's reason; the key
+    stays recorded, status exits 1, and nothing is added back unchecked."""
+    target = make_target()
+    killed = _run(target, supabase_source, tmp_path, "indexes_restored:1")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    with psycopg.connect(**{**server.superuser_conninfo(), "dbname": target.dbname}) as conn:
+        conn.execute("SET session_replication_role = replica")  # past the audit and rule triggers
+        conn.execute("UPDATE public.medical_notes SET provider_user_id = gen_random_uuid()"
+                     " WHERE id = (SELECT id FROM public.medical_notes WHERE provider_user_id IS NOT NULL"
+                     " ORDER BY id LIMIT 1)")
+    failed = _run(target, supabase_source, tmp_path)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "medical_notes_provider_user_id_fkey" in failed.stderr and "Traceback" not in failed.stderr
+    status = oxkair(target.env, "migrate", "status", "--json")
+    assert status.returncode == 1
+    assert "medical_notes_provider_user_id_fkey" in json.loads(status.stdout)["suspended_foreign_keys"]
+    with psycopg.connect(**{**server.superuser_conninfo(), "dbname": target.dbname}) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_constraint WHERE conname ="
+                            " 'medical_notes_provider_user_id_fkey'").fetchone() == (0,)

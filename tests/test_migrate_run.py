@@ -247,26 +247,39 @@ def test_migration_sessions_run_without_jit(supabase_source: Source, make_target
         snapshot.close()
 
 
-def test_the_case_indexes_stay_on_a_table_that_holds_cases(migrated: Any, server: LocalServer) -> None:
-    """0140 lets the migrator drop the cases' secondary indexes only while the table is empty."""
+def test_the_case_indexes_and_keys_stay_on_a_table_that_holds_cases(migrated: Any,
+                                                                   server: LocalServer) -> None:
+    """0140 and 0150 let the migrator drop the cases' secondary indexes and foreign keys only
+    while the table is empty; it cannot forge or erase their record either."""
     target, *_ = migrated
-    query = "SELECT indexdef FROM pg_indexes WHERE tablename = 'medical_notes' ORDER BY indexname"
+    query = ("SELECT indexdef FROM pg_indexes WHERE tablename = 'medical_notes'"
+             " UNION ALL SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+             " WHERE conrelid = 'public.medical_notes'::regclass ORDER BY 1")
     with psycopg.connect(**{**server.conninfo("oxkair_admin"), "dbname": target.dbname},
                          autocommit=True) as conn:
         before = conn.execute(query).fetchall()
         conn.execute("SET ROLE oxkair_migrator")
-        assert conn.execute("SELECT migration.suspend_case_indexes()").fetchone() == (0,)
-        assert conn.execute(query).fetchall() == before and len(before) >= 8
-        assert conn.execute("SELECT count(*) FROM migration.suspended_indexes").fetchone() == (0,)
+        assert conn.execute("SELECT migration.suspend_case_indexes(),"
+                            " migration.suspend_case_foreign_keys()").fetchone() == (0, 0)
+        assert conn.execute(query).fetchall() == before and len(before) >= 8 + 3
+        for record in ("suspended_indexes", "suspended_foreign_keys"):
+            assert conn.execute(f"SELECT count(*) FROM migration.{record}").fetchone() == (0,)
+            with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+                conn.execute(f"DELETE FROM migration.{record}")
         with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
-            conn.execute("DELETE FROM migration.suspended_indexes")
+            conn.execute("INSERT INTO migration.suspended_indexes (index_name, definition)"
+                         " VALUES ('x', 'DROP TABLE public.medical_notes')")
+        # A name that was never recorded builds nothing.
+        assert conn.execute("SELECT migration.restore_case_index('public.medical_notes_pkey')"
+                            ).fetchone() == (False,)
 
 
 @pytest.mark.parametrize("role", ["oxkair_api", "oxkair_auditor"])
 def test_only_the_migrator_may_suspend_or_rebuild_the_case_indexes(login: Any, role: str) -> None:
     with login(role) as conn:
-        for function in ("suspend_case_indexes", "restore_case_indexes"):
+        for function in ("suspend_case_indexes()", "restore_case_indexes()", "restore_case_index('x')",
+                         "suspend_case_foreign_keys()", "restore_case_foreign_keys()"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
-                conn.execute(f"SELECT migration.{function}()")
+                conn.execute(f"SELECT migration.{function}")
         with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
             conn.execute("SET ROLE oxkair_authenticated; SELECT migration.suspend_case_indexes()")

@@ -22,9 +22,10 @@ class TableSpec:
     required: tuple[str, ...]    # source columns the transform reads
     classified: bool = True
     audited: bool = True         # one audit entry when the table is done
-    # Its secondary indexes are built after the load when it starts empty (migration 0140,
-    # migration.suspend_case_indexes / restore_case_indexes: written for public.medical_notes).
-    bulk_indexes: bool = False
+    # Its secondary indexes are built and its foreign keys checked once after the load when it
+    # starts empty (migrations 0140 and 0150, migration.suspend_case_* / restore_case_*: written
+    # for public.medical_notes).
+    bulk_load: bool = False
 
     @property
     def transform_sql(self) -> str:
@@ -101,7 +102,7 @@ TABLES: tuple[TableSpec, ...] = (
                "updated_at", "operative_notes", "admission_notes", "discharge_notes", "pathology_notes",
                "progress_notes", "bedside_notes", "billable_notes", "ai_raw_output", "panel_data",
                "final_processed_data", "summary_data", "workflow_status", "case_number",
-               "provider_user_id", "institution_id"), bulk_indexes=True),
+               "provider_user_id", "institution_id"), bulk_load=True),
 )
 
 REMOVED_TABLES = ("public.attestations", "public.audit_trail", "public.panel_flags",
