@@ -3,9 +3,8 @@
 From an empty working directory the run first makes its target (initdb, TLS, schema: seconds in
 which one core waits on other processes). A target made now has no migration state, so what the
 run would do first on the source cannot depend on it: open the snapshot, check the source's
-schema, write the archive, classify every table, and read the cases' first chunks (prefetch.py).
-`Ahead` starts that work in threads, each on its own reader of the one snapshot, so it is done
-(or under way) when the target is ready.
+schema, write the archive, classify every table. `Ahead` starts that work in threads, each on
+its own reader of the one snapshot, so it is done (or under way) when the target is ready.
 
 The classifications assume the target will refuse no row of an earlier table; classify.classify
 checks that assumption when it records each one, and classifies again where it failed.
@@ -23,7 +22,6 @@ from oxkair.migrate.archive import write_archive
 from oxkair.migrate.classify import Classification, classify_source
 from oxkair.migrate.conn import SourceSnapshot, describe
 from oxkair.migrate.crash_points import KillSwitch
-from oxkair.migrate.prefetch import Prefetch, ids_in
 from oxkair.migrate.tables import TABLES, TableSpec
 
 
@@ -40,8 +38,6 @@ class Ahead:
         # before it), one writes the archive: two source readers, beside the target's making.
         self._classifier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oxkair-classify")
         self._archiver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oxkair-archive")
-        self._prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oxkair-prefetch")
-        self.prefetch: Prefetch | None = None
 
     def start_archive(self, directory: Path, key: bytes, kill: KillSwitch) -> None:
         """Write the archive in a thread of its own: it only reads the source."""
@@ -60,22 +56,6 @@ class Ahead:
         for spec in TABLES:  # its one worker runs them in this order
             self.classified[spec.target] = self._classifier.submit(classify_next, spec)
 
-    def start_prefetch(self, spec: TableSpec) -> None:
-        """Once `spec` is classified, spool its chunks in order until the copy catches up."""
-        prefetch = self.prefetch = Prefetch(self._reader(), spec)
-
-        def spool() -> None:
-            try:
-                done = self.classification(spec.target)
-            except BaseException:
-                prefetch.stop()  # the run reports the classification's error where it uses it
-                raise
-            assert done is not None
-            skip = sorted(done.quarantined_ids())
-            prefetch.run([(n, lo, hi, ids_in(skip, lo, hi)) for n, (lo, hi) in enumerate(done.bounds)])
-
-        self._prefetcher.submit(spool)
-
     def classification(self, table: str) -> Classification | None:
         future = self.classified.get(table)
         return future.result() if future is not None else None
@@ -89,12 +69,7 @@ class Ahead:
         """Wait for the threads (an error of theirs was raised where its result was used)."""
         for future in self.classified.values():
             future.cancel()
-        if self.prefetch:
-            self.prefetch.stop()
         self._classifier.shutdown(wait=True)
         self._archiver.shutdown(wait=True)
-        self._prefetcher.shutdown(wait=True)
-        if self.prefetch:
-            self.prefetch.close()
         for reader in self._readers:
             reader.close()

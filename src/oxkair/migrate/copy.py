@@ -38,8 +38,7 @@ from oxkair.migrate.classify import classify
 from oxkair.migrate.conn import ConnPairs, SourceSnapshot, describe, target_connection
 from oxkair.migrate.crash_points import KillSwitch
 from oxkair.migrate.plan import count_rows, inspect
-from oxkair.migrate.prefetch import Prefetch, ids_in
-from oxkair.migrate.tables import REMOVED_TABLES, TABLES, TableSpec, copy_out_query, ident
+from oxkair.migrate.tables import REMOVED_TABLES, TABLES, TableSpec, ident
 
 
 @dataclass
@@ -71,10 +70,9 @@ def _expected_states(options: RunOptions) -> list[str]:
 
 # ───────────────────────────────────────────────────────────── one chunk
 def copy_chunk(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chunk_no: int,
-               lo: str | None, hi: str | None, skip: tuple[str, ...], kill: KillSwitch,
-               inserting: threading.Semaphore, prefetch: Prefetch | None = None) -> int | None:
-    """Load one chunk in one target transaction; None when it was already done. The chunk's
-    stream comes from the source, or from `prefetch` when it read exactly this chunk already.
+               lo: str | None, hi: str | None, skip: list[str], kill: KillSwitch,
+               inserting: threading.Semaphore) -> int | None:
+    """Load one chunk in one target transaction; None when it was already done.
 
     `inserting` bounds how many chunks run their INSERT at once. Left alone, equal chunks keep
     the workers in step: all copy (source-bound) while the target idles, then all insert while
@@ -93,26 +91,21 @@ def copy_chunk(src: Connection[Any], tgt: Connection[Any], spec: TableSpec, chun
         if row is None or row[0]:
             return None
         _create_stage(tgt, stage, cols, spec)
-        spooled = prefetch.take((chunk_no, lo, hi, skip)) if prefetch else None
+        query = sql.SQL("COPY ({}) TO STDOUT (FORMAT binary)").format(sql.SQL(spec.transform_sql.strip()))
+        params = {"lo": lo, "hi": hi, "skip": skip}
         # (Writing from a second thread, psycopg's QueuedLibpqWriter, was measured: it costs the
         # target ~30% more CPU and this process ~60% more, for no gain in time.)
-        into = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(stage, cols)
-        with tgt.cursor().copy(into) as cout:
-            if prefetch and spooled:
-                for segment in prefetch.stream(spooled):
-                    cout.write(segment)
-            else:
-                with src.cursor().copy(copy_out_query(spec), {"lo": lo, "hi": hi, "skip": list(skip)}) as cin:
-                    for block in cin:
-                        digest.update(block)
-                        cout.write(block)
-        content_sha256 = spooled.sha256 if spooled else digest.hexdigest()
+        with src.cursor().copy(query, params) as cin, tgt.cursor().copy(
+                sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(stage, cols)) as cout:
+            for block in cin:
+                digest.update(block)
+                cout.write(block)
         with inserting:
             loaded = _move(tgt, spec, stage, cols)
         tgt.execute(sql.SQL("DROP TABLE {}").format(stage))
         tgt.execute("UPDATE migration.chunks SET done = true, rows_copied = %s, content_sha256 = %s,"
                     " seconds = %s, done_at = now() WHERE table_name = %s AND chunk_no = %s",
-                    [loaded, content_sha256, time.monotonic() - started, spec.target, chunk_no])
+                    [loaded, digest.hexdigest(), time.monotonic() - started, spec.target, chunk_no])
         kill.hit("before_commit")
     kill.hit("after_chunk")
     return loaded
@@ -173,8 +166,6 @@ def run(settings: Settings, options: RunOptions, progress: Progress | None = Non
     ahead = _start_ahead(options, progress, kill)
     try:
         make_target()
-        if ahead.prefetch:  # what it read so far is used; the copy workers read the rest
-            ahead.prefetch.stop()
         return _run(settings, options, progress, kill, ahead)
     finally:
         ahead.close()
@@ -188,7 +179,6 @@ def _start_ahead(options: RunOptions, progress: Progress, kill: KillSwitch) -> A
         _check_source(snapshot.leader)  # a source we cannot migrate: no target is made
         _start_archive(ahead, options, progress, kill)
         ahead.start_classifying(options.chunk_rows)
-        ahead.start_prefetch(next(spec for spec in TABLES if spec.bulk_load))
     except BaseException:
         ahead.close()
         snapshot.close()
@@ -274,14 +264,14 @@ def _run_table(spec: TableSpec, snapshot: SourceSnapshot, pairs: ConnPairs, tgt:
                       [spec.target]).fetchone()
     assert row
     progress.start(spec.target, max(0, int(row[0]) - len(skip)))
-    prefetch = ahead.prefetch if ahead and ahead.prefetch and ahead.prefetch.spec is spec else None
     progress.advance(spec.target, sum(int(c[4]) for c in chunks if c[3]))
 
     def work(chunk: tuple[Any, ...]) -> None:
         src, tconn = pairs.get()
         lo, hi = chunk[1], chunk[2]
-        loaded = copy_chunk(src, tconn, spec, int(chunk[0]), lo, hi, ids_in(skip, lo, hi), kill, inserting,
-                            prefetch)
+        # Canonical uuid text sorts like the uuid: only this chunk's quarantined ids go along.
+        mine = [i for i in skip if (lo is None or i >= lo) and (hi is None or i < hi)]
+        loaded = copy_chunk(src, tconn, spec, int(chunk[0]), lo, hi, mine, kill, inserting)
         if loaded is not None:
             progress.advance(spec.target, loaded)
 

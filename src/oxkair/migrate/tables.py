@@ -126,11 +126,6 @@ ARCHIVE: tuple[ArchiveItem, ...] = (
 
 
 
-def copy_out_query(spec: TableSpec) -> sql.Composed:
-    """A chunk's source side: the transform's rows as binary COPY (parameters lo, hi, skip)."""
-    return sql.SQL("COPY ({}) TO STDOUT (FORMAT binary)").format(sql.SQL(spec.transform_sql.strip()))
-
-
 def ident(name: str) -> sql.Identifier:
     """A schema-qualified table name as an identifier (never interpolated as text)."""
     schema, table = name.split(".")
