@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 DECISIONS = ("SELECT 'quarantine', table_name, source_id::text, reason FROM migration.quarantine"
              " UNION ALL SELECT 'flag', table_name, source_id::text, reason FROM migration.flags"
              " UNION ALL SELECT 'chunk', table_name, chunk_no::text, coalesce(lo::text, '') || '..'"
-             " || coalesce(hi::text, '') FROM migration.chunks")
+             " || coalesce(hi::text, '') || ' ' || content_sha256 FROM migration.chunks")
 
 
 def _embedded_env(cli_env: dict[str, str], home: Path) -> dict[str, str]:
