@@ -80,7 +80,7 @@ def test_restart_keeps_data_and_port(tmp_path: Path) -> None:
         with psycopg.connect(**server.superuser_conninfo()) as conn:
             assert conn.execute("SELECT v FROM kept").fetchone() == (42,)
     finally:
-        server.stop()
+        server.destroy()  # not stop(): as root the cluster lives in /var/lib/oxkair
 
 
 def _oxkair(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -102,20 +102,23 @@ def test_port_in_use_is_a_one_line_error(tmp_path: Path, cli_env: dict[str, str]
     assert result.returncode == 2
     assert "in use" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
-    LocalServer(tmp_path / ".oxkair").stop()
+    LocalServer(tmp_path / ".oxkair").destroy()
 
 
 def test_data_dir_of_another_major_is_a_one_line_error(tmp_path: Path,
                                                        cli_env: dict[str, str]) -> None:
     home = tmp_path / ".oxkair"
     env = {**cli_env, "OXKAIR_HOME": str(home)}
-    assert _oxkair(env, "local", "start").returncode == 0
-    assert _oxkair(env, "local", "stop").returncode == 0
     server = LocalServer(home)
-    (server.data_dir / "PG_VERSION").write_text("14\n")
-    result = _oxkair(env, "local", "start")
-    assert result.returncode == 2
-    assert "PostgreSQL 14" in result.stderr and "Traceback" not in result.stderr
+    try:
+        assert _oxkair(env, "local", "start").returncode == 0
+        assert _oxkair(env, "local", "stop").returncode == 0
+        (server.data_dir / "PG_VERSION").write_text("14\n")
+        result = _oxkair(env, "local", "start")
+        assert result.returncode == 2
+        assert "PostgreSQL 14" in result.stderr and "Traceback" not in result.stderr
+    finally:
+        server.destroy()
 
 
 def test_status_exit_code_and_url(cli_env: dict[str, str], server: LocalServer) -> None:

@@ -257,7 +257,7 @@ def other_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     server = LocalServer(tmp_path_factory.mktemp("other") / ".oxkair")
     server.start()
     yield server
-    server.stop()
+    server.destroy()
 
 
 def test_restore_to_another_server_recreates_missing_roles(

@@ -181,7 +181,7 @@ def weak_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Loca
         server.start()
         yield server, Settings(oxkair_home=home, _env_file=None)  # type: ignore[call-arg]
     finally:
-        server.stop()
+        server.destroy()
 
 
 def test_server_wide_breaks_are_caught(weak_server: tuple[LocalServer, Settings]) -> None:
