@@ -281,5 +281,5 @@ def test_only_the_migrator_may_suspend_or_rebuild_the_case_indexes(login: Any, r
                          "suspend_case_foreign_keys()", "restore_case_foreign_keys()"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
                 conn.execute(f"SELECT migration.{function}")
-        with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
-            conn.execute("SET ROLE oxkair_authenticated; SELECT migration.suspend_case_indexes()")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+                conn.execute(f"SET LOCAL ROLE oxkair_authenticated; SELECT migration.{function}")
