@@ -6,6 +6,7 @@ import base64
 import csv
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import psycopg
 import pytest
 
 from oxkair.local import LocalServer
-from tests.fixtures.supabase import PASSWORD, Source, Target, oxkair
+from tests.fixtures.supabase import PASSWORD, Source, Target, create_source, drop_database, oxkair
 
 pytestmark = pytest.mark.slow
 
@@ -283,3 +284,37 @@ def test_only_the_migrator_may_suspend_or_rebuild_the_case_indexes(login: Any, r
                 conn.execute(f"SELECT migration.{function}")
             with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
                 conn.execute(f"SET LOCAL ROLE oxkair_authenticated; SELECT migration.{function}")
+
+
+def _temp_files(server: LocalServer, dbname: str) -> int:
+    """The database's temp-file count once its sessions have ended (a backend adds its counts
+    when it exits, which may be just after its client has gone)."""
+    with psycopg.connect(**server.superuser_conninfo(), autocommit=True) as su:
+        for _ in range(100):
+            if not su.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+                              [dbname]).fetchone()[0]:  # type: ignore[index]
+                break
+            time.sleep(0.05)
+        su.execute("SELECT pg_stat_clear_snapshot()")
+        row = su.execute("SELECT temp_files FROM pg_stat_database WHERE datname = %s", [dbname]).fetchone()
+    assert row
+    return int(row[0])
+
+
+def test_a_chunk_sorts_and_checks_in_memory(server: LocalServer, make_target: Any, tmp_path: Path) -> None:
+    """One chunk of 3,000 ~6 KB cases: its sort on the source (~4.5 MB) and the bulk check's
+    transition table on the target (~18 MB) both outgrew the default work_mem and went to temp
+    files (at 100k cases, ~166 MB and ~640 MB of them); the run sets enough for them."""
+    src = create_source(server, notes=3000, users_per_group=4, note_bytes=6000, dirty=False)
+    target = make_target()
+    try:
+        before = (_temp_files(server, src.dbname), _temp_files(server, target.dbname))
+        done = oxkair(target.env, "migrate", "run", "--source", src.url, "--no-archive",
+                      "--chunk-rows", "3000", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr + done.stdout
+        with target_conn(server, target) as tgt:
+            assert tgt.execute("SELECT count(*) FROM public.medical_notes").fetchone() == (3000,)
+        after = (_temp_files(server, src.dbname), _temp_files(server, target.dbname))
+        assert after == before, f"temp files (source, target): {before} -> {after}"
+    finally:
+        drop_database(server, src.dbname, src.role)
