@@ -3438,31 +3438,6 @@ $$;
 ALTER FUNCTION migration.restore_case_index(p_index_name text) OWNER TO oxkair_owner;
 
 --
--- Name: restore_case_indexes(); Type: FUNCTION; Schema: migration; Owner: oxkair_owner
---
-
-CREATE FUNCTION migration.restore_case_indexes() RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-DECLARE
-  r record;
-  n integer := 0;
-BEGIN
-  FOR r IN SELECT index_name, definition FROM migration.suspended_indexes ORDER BY index_name LOOP
-    IF to_regclass(r.index_name) IS NULL THEN
-      EXECUTE r.definition;
-      n := n + 1;
-    END IF;
-    DELETE FROM migration.suspended_indexes WHERE index_name = r.index_name;
-  END LOOP;
-  RETURN n;
-END
-$$;
-
-ALTER FUNCTION migration.restore_case_indexes() OWNER TO oxkair_owner;
-
---
 -- Name: suspend_case_foreign_keys(); Type: FUNCTION; Schema: migration; Owner: oxkair_owner
 --
 
@@ -8119,13 +8094,6 @@ GRANT ALL ON FUNCTION migration.restore_case_foreign_keys() TO oxkair_migrator;
 
 REVOKE ALL ON FUNCTION migration.restore_case_index(p_index_name text) FROM PUBLIC;
 GRANT ALL ON FUNCTION migration.restore_case_index(p_index_name text) TO oxkair_migrator;
-
---
--- Name: FUNCTION restore_case_indexes(); Type: ACL; Schema: migration; Owner: oxkair_owner
---
-
-REVOKE ALL ON FUNCTION migration.restore_case_indexes() FROM PUBLIC;
-GRANT ALL ON FUNCTION migration.restore_case_indexes() TO oxkair_migrator;
 
 --
 -- Name: FUNCTION suspend_case_foreign_keys(); Type: ACL; Schema: migration; Owner: oxkair_owner

@@ -270,6 +270,9 @@ def test_the_case_indexes_and_keys_stay_on_a_table_that_holds_cases(migrated: An
         with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
             conn.execute("INSERT INTO migration.suspended_indexes (index_name, definition)"
                          " VALUES ('x', 'DROP TABLE public.medical_notes')")
+        # 0140's all-at-once rebuild is gone (0160): nothing called it since 0150.
+        assert conn.execute("SELECT to_regprocedure('migration.restore_case_indexes()')"
+                            ).fetchone() == (None,)
         # A name that was never recorded builds nothing.
         assert conn.execute("SELECT migration.restore_case_index('public.medical_notes_pkey')"
                             ).fetchone() == (False,)
@@ -278,7 +281,7 @@ def test_the_case_indexes_and_keys_stay_on_a_table_that_holds_cases(migrated: An
 @pytest.mark.parametrize("role", ["oxkair_api", "oxkair_auditor"])
 def test_only_the_migrator_may_suspend_or_rebuild_the_case_indexes(login: Any, role: str) -> None:
     with login(role) as conn:
-        for function in ("suspend_case_indexes()", "restore_case_indexes()", "restore_case_index('x')",
+        for function in ("suspend_case_indexes()", "restore_case_index('x')",
                          "suspend_case_foreign_keys()", "restore_case_foreign_keys()"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
                 conn.execute(f"SELECT migration.{function}")
